@@ -1,0 +1,1 @@
+// STUB: the CLI entry (being written).

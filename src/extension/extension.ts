@@ -1,0 +1,1 @@
+// STUB: the extension entry (being written).

@@ -1,0 +1,1 @@
+// STUB: the store's worker entry (being written).

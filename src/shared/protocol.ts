@@ -1,0 +1,77 @@
+/**
+ * The one protocol between the extension host and the dashboard webview. Both sides import this file and switch
+ * exhaustively on `type`.
+ *
+ * Flow: the webview posts `ready`; the host answers with a full `snapshot`; afterwards the host posts small
+ * `dataChanged` / `periodChanged` / `importStatus` updates and the webview asks for what it shows with `request`s,
+ * each answered by one `reply` carrying either a result or an error.
+ */
+import type { DashboardData, DashboardRequest, RecordsPage, RecordsRequest } from './queries';
+import type { Period } from './period';
+
+/** Request kinds and what each answers. */
+export interface RequestMap {
+  dashboard: { params: DashboardRequest; result: DashboardData };
+  records: { params: RecordsRequest; result: RecordsPage };
+}
+export type RequestKind = keyof RequestMap;
+
+export type HostRequest = { [K in RequestKind]: { kind: K; params: RequestMap[K]['params'] } }[RequestKind];
+
+export interface ImportStatus {
+  /** True while the first (history) import or a large catch-up runs. */
+  running: boolean;
+  filesDone: number;
+  filesTotal: number;
+  calls: number;
+}
+
+/** Where data comes from, for the first-run view. */
+export interface SourcesInfo {
+  /** Claude Code config directories searched for transcripts. */
+  claudeDirs: string[];
+  proxyEnabled: boolean;
+}
+
+export interface Snapshot {
+  period: Period;
+  /** Host clock at snapshot time, for relative times. */
+  now: number;
+  /** Increases whenever stored data changes. */
+  revision: number;
+  dashboard: DashboardData;
+  records: RecordsPage;
+  importStatus: ImportStatus;
+  sources: SourcesInfo;
+  /** What the recorded costs mean: API prices, or API-equivalent for subscription users. */
+  costLabel: string;
+}
+
+// ---- webview → host ----
+export type WebviewMessage =
+  | { type: 'ready'; timeZone: string; ui: WebviewUiState }
+  | { type: 'request'; id: number; request: HostRequest }
+  | { type: 'setPeriod'; period: Period }
+  | { type: 'command'; command: WebviewCommand };
+
+export type WebviewCommand = 'showLog' | 'openSettings' | 'rescan';
+
+// ---- host → webview ----
+export type Reply =
+  | { [K in RequestKind]: { type: 'reply'; inReplyTo: number; ok: true; kind: K; result: RequestMap[K]['result'] } }[RequestKind]
+  | { type: 'reply'; inReplyTo: number; ok: false; error: string };
+
+export type HostMessage =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | Reply
+  | { type: 'dataChanged'; revision: number; now: number }
+  | { type: 'periodChanged'; period: Period }
+  | { type: 'importStatus'; status: ImportStatus };
+
+/** Persisted webview UI state (`vscode.getState`/`setState`) and the panel serializer's state. */
+export interface WebviewUiState {
+  granularity: DashboardRequest['granularity'] | null;
+  chartType: 'line' | 'bar';
+  topBy: DashboardRequest['topBy'];
+  records: Omit<RecordsRequest, 'period'>;
+}

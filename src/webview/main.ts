@@ -1,0 +1,1 @@
+// STUB: the webview entry (being written).
