@@ -24,6 +24,18 @@ export interface Summary {
   avgCostNanos: Nanos | null;
   /** Models seen in the range that have no price. */
   unpricedModels: string[];
+  /** Time of the first and last call in the range (null when there is none). */
+  firstTs?: number | null;
+  lastTs?: number | null;
+}
+
+/** Cost and tokens of one model in a range. */
+export interface ModelStat {
+  model: string;
+  costNanos: Nanos;
+  calls: number;
+  unpricedCalls: number;
+  tokens: TokenCounts;
 }
 
 /** One bucket of the cost-over-time chart; `start` is the bucket's first instant (UTC ms) of a local day or hour. */
@@ -73,6 +85,8 @@ export interface DashboardData {
   /** Always all three sources, in SOURCES order, zero ones included. */
   bySource: SourceSlice[];
   topConsumers: ConsumerStat[];
+  /** By model, most expensive first. */
+  byModel?: ModelStat[];
 }
 
 export interface RecordsQuery {

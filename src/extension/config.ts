@@ -1,0 +1,39 @@
+/**
+ * Settings, read into one typed object that mirrors `contributes.configuration` in package.json.
+ * Only this file knows the setting names.
+ */
+import * as vscode from 'vscode';
+
+export const CONFIG_SECTION = 'claudeUsage';
+
+export interface ClaudeUsageConfig {
+  /** Read Claude Code transcripts (`~/.claude/projects`, `CLAUDE_CONFIG_DIR`). */
+  claudeCodeEnabled: boolean;
+  /** More Claude Code config directories to read (a synced folder from another machine, a WSL path). */
+  claudeCodeExtraDirectories: string[];
+  /** User prices in USD per million tokens, by model id; validated in the store's worker. */
+  priceOverrides: unknown;
+  /** Show the selected period's cost in the status bar. */
+  statusBarEnabled: boolean;
+  /** Run the loopback recording proxy and point integrated terminals' ANTHROPIC_BASE_URL at it. */
+  proxyEnabled: boolean;
+  /** Proxy port on 127.0.0.1; 0 picks a free port. */
+  proxyPort: number;
+  /** Where the proxy forwards to. */
+  proxyUpstream: string;
+}
+
+export function readConfig(): ClaudeUsageConfig {
+  const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const extra = c.get<unknown>('claudeCode.extraDirectories', []);
+  const port = c.get<unknown>('proxy.port', 0);
+  return {
+    claudeCodeEnabled: c.get<boolean>('claudeCode.enabled', true) !== false,
+    claudeCodeExtraDirectories: Array.isArray(extra) ? extra.filter((d): d is string => typeof d === 'string' && d.trim() !== '') : [],
+    priceOverrides: c.get<unknown>('priceOverrides', {}),
+    statusBarEnabled: c.get<boolean>('statusBar.enabled', true) !== false,
+    proxyEnabled: c.get<boolean>('proxy.enabled', false) === true,
+    proxyPort: typeof port === 'number' && Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,
+    proxyUpstream: c.get<string>('proxy.upstream', 'https://api.anthropic.com') || 'https://api.anthropic.com',
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The only file that knows which toolkit is behind our components. @vscode/webview-ui-toolkit is no longer maintained
+ * upstream; replacing it means rewriting this folder and nothing else. Only the elements we use are registered, so
+ * the bundle carries no others.
+ */
+import {
+  provideVSCodeDesignSystem,
+  vsCodeBadge,
+  vsCodeButton,
+  vsCodeProgressRing,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
+
+let registered = false;
+
+export function registerComponents(): void {
+  if (registered) return;
+  registered = true;
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeTextField(), vsCodeBadge(), vsCodeProgressRing());
+}

@@ -1,0 +1,66 @@
+/**
+ * What a failing E2E run prints and keeps: the extension host's log, the extension's own output channel, code-server's
+ * output and the browser console, so "the status bar never showed $4.27" comes with the reason.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const TAIL_LINES = 80;
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...walk(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+/**
+ * Log files under the user-data-dir's logs folder that matter for the extension: the (remote) extension host's
+ * log and output channels written by extensions (ours is "Claude Usage").
+ */
+export function extensionLogFiles(userDataDir: string): string[] {
+  return walk(path.join(userDataDir, 'logs')).filter((file) => {
+    const rel = file.toLowerCase();
+    return rel.endsWith('.log') && (/exthost/.test(rel) || /claude/.test(rel));
+  });
+}
+
+function tail(text: string, lines: number): string {
+  const all = text.trimEnd().split('\n');
+  return (all.length > lines ? [`… (${all.length - lines} earlier lines)`] : []).concat(all.slice(-lines)).join('\n');
+}
+
+export interface DiagnosticSources {
+  userDataDir: string;
+  serverOutput: () => string;
+  consoleLines: () => readonly string[];
+}
+
+/** A readable report for a failure message. */
+export function diagnosticReport(sources: DiagnosticSources): string {
+  const parts: string[] = [];
+  const logs = extensionLogFiles(sources.userDataDir);
+  if (logs.length === 0) parts.push(`(no extension host log under ${path.join(sources.userDataDir, 'logs')})`);
+  for (const file of logs) {
+    parts.push(`----- ${path.relative(sources.userDataDir, file)} -----\n${tail(readFileSync(file, 'utf8'), TAIL_LINES)}`);
+  }
+  parts.push(`----- code-server output -----\n${tail(sources.serverOutput(), 40)}`);
+  const consoleLines = sources.consoleLines();
+  if (consoleLines.length > 0) parts.push(`----- browser console (errors and warnings) -----\n${tail(consoleLines.join('\n'), 40)}`);
+  return parts.join('\n\n');
+}
+
+/** Copies every log to `targetDir` (CI keeps test-output/), so a failure can be read after the run folder is gone. */
+export function saveLogs(sources: DiagnosticSources, targetDir: string): void {
+  mkdirSync(targetDir, { recursive: true });
+  for (const file of extensionLogFiles(sources.userDataDir)) {
+    const name = path.relative(path.join(sources.userDataDir, 'logs'), file).replace(/[\\/]/g, '__');
+    copyFileSync(file, path.join(targetDir, name));
+  }
+  writeFileSync(path.join(targetDir, 'code-server.log'), sources.serverOutput());
+  writeFileSync(path.join(targetDir, 'browser-console.log'), sources.consoleLines().join('\n') + '\n');
+}
