@@ -87,13 +87,15 @@ export function prepareProfile(root: string, settings: Record<string, unknown> |
 }
 
 /**
- * The server's environment: no gallery look-ups, no inherited VS Code / Claude Code variables that would point the
- * extension at another window or other data, plus the caller's overrides (HOME, TMPDIR, XDG_* for tests).
+ * The server's environment: no gallery look-ups, no inherited VS Code variables that would point at another window,
+ * no CLAUDE_CONFIG_DIR unless kept (tests read only their fixture HOME; `npm start` keeps the user's), plus the
+ * caller's overrides (HOME, TMPDIR, XDG_* for tests).
  */
-export function codeServerEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+export function codeServerEnv(overrides: Record<string, string>, options: { keepClaudeConfigDir?: boolean } = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('VSCODE_') || key === 'CLAUDE_CONFIG_DIR' || key === 'PASSWORD' || key === 'HASHED_PASSWORD') continue;
+    if (key === 'CLAUDE_CONFIG_DIR' && !options.keepClaudeConfigDir) continue;
+    if (key.startsWith('VSCODE_') || key === 'PASSWORD' || key === 'HASHED_PASSWORD') continue;
     if (key === 'ELECTRON_RUN_AS_NODE' || key === 'NODE_OPTIONS' || key.startsWith('npm_')) continue;
     env[key] = value;
   }

@@ -2,7 +2,7 @@
 # Installs code-server (VS Code 1.100.3 with a real Node extension host) into a cache folder outside the
 # extension's node_modules, so `npm ci` for unit tests stays small and the E2E suite / `npm start` reuse it.
 #
-#   bash scripts/e2e/install-code-server.sh          # prints the code-server entry script path on its last line
+#   bash scripts/e2e/install-code-server.sh [--print-entry]   # --print-entry: print the entry script's path on stdout
 #
 # Idempotent: a finished install is marked with `.complete` and only re-checked (`--version`), not redone.
 # Offline-safe apart from the npm registry: @vscode/ripgrep's postinstall would fetch `rg` from GitHub, so its
@@ -17,6 +17,9 @@ ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
 RIPGREP_CACHE_NAME="vscode-ripgrep-cache-1.15.11"
 RIPGREP_ARCHIVE="ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
 
+print_entry=false
+[[ "${1:-}" == "--print-entry" ]] && print_entry=true
+
 log() { printf '[install-code-server] %s\n' "$*" >&2; }
 
 works() {
@@ -30,7 +33,7 @@ if command -v flock >/dev/null 2>&1; then flock 9; fi
 
 if works; then
   log "code-server $VERSION already installed in $DIR"
-  printf '%s\n' "$ENTRY"
+  if $print_entry; then printf '%s\n' "$ENTRY"; fi
   exit 0
 fi
 
@@ -84,4 +87,4 @@ if ! node "$ENTRY" --version >/dev/null 2>&1; then
 fi
 touch "$DIR/.complete"
 log "installed code-server $(node "$ENTRY" --version | head -n 1) in $(( $(date +%s) - started )) s"
-printf '%s\n' "$ENTRY"
+if $print_entry; then printf '%s\n' "$ENTRY"; fi

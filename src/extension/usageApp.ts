@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_PERIOD, isPeriod, PERIODS, type Period } from '../shared/period';
+import type { CallInput } from '../shared/callRecord';
 import type { SourcesInfo } from '../shared/protocol';
 import { createApi } from './api/createApi';
 import type { ClaudeUsageApi } from './api/publicApi';
@@ -14,6 +15,7 @@ import { discoverClaudeConfigDirs } from './collectors/claudeCode/discovery';
 import { Commands, PERIOD_STATE_KEY, VIEW_TYPE_DASHBOARD } from './commands';
 import { CONFIG_SECTION, readConfig, type ClaudeUsageConfig } from './config';
 import { ImportProgressNotifier } from './importProgress';
+import { ProxyService } from './proxyService';
 import { createWorkerStore } from './store/storeClient';
 import type { OpenResult, StoreApi, StoreEvent } from './store/storeApi';
 import { Disposable } from './util/disposable';
@@ -35,6 +37,7 @@ export class UsageApp extends Disposable {
   private revision = 0;
   private claudeDirs: string[] = [];
   private panelTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly proxy: ProxyService;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -49,6 +52,12 @@ export class UsageApp extends Disposable {
     this.ready = this.open();
     this.api = createApi(this.store, { callerId: 'extension', ready: this.ready, onDidChange: (l) => this.addChangeListener(l) });
     this._register({ dispose: () => this.panelTimer && clearTimeout(this.panelTimer) });
+    this.proxy = new ProxyService({
+      environment: context.environmentVariableCollection,
+      record: (call) => this.recordFromProxy(call),
+      log,
+      warn: (m) => void vscode.window.showWarningMessage(m),
+    });
     this.registerCommands();
     this._register(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE_DASHBOARD, {
       deserializeWebviewPanel: async (panel) => {
@@ -75,6 +84,7 @@ export class UsageApp extends Disposable {
   /** Final save happens in the worker's close; VS Code waits for the returned promise a little while. */
   async shutdown(): Promise<void> {
     this.dispose();
+    await this.proxy.dispose();
     await this.store.close().catch((e: unknown) => this.log.error(`Final save failed: ${errorText(e)}`));
   }
 
@@ -94,6 +104,7 @@ export class UsageApp extends Disposable {
         this.log.warn(`Database recovery: ${JSON.stringify(r)}`);
       }
       this.statusBar.refresh();
+      void this.proxy.apply(this.config);
       await this.startCollectors();
       return result;
     } catch (e: unknown) {
@@ -158,7 +169,7 @@ export class UsageApp extends Disposable {
       store: this.store,
       period: { get: () => this.period, set: (p) => void this.setPeriod(p) },
       now: () => Date.now(),
-      sources: (): SourcesInfo => ({ claudeDirs: this.claudeDirs, proxyEnabled: this.config.proxyEnabled }),
+      sources: (): SourcesInfo => ({ claudeDirs: this.claudeDirs, proxyEnabled: this.proxy.url !== undefined }),
       costLabel: () => this.costLabel(),
       importStatus: () => this.progress.status,
       revision: () => this.revision,
@@ -208,6 +219,13 @@ export class UsageApp extends Disposable {
       before.claudeCodeEnabled !== this.config.claudeCodeEnabled ||
       JSON.stringify(before.claudeCodeExtraDirectories) !== JSON.stringify(this.config.claudeCodeExtraDirectories);
     if (dirsChanged) await this.startCollectors();
+    await this.proxy.apply(this.config);
+  }
+
+  private async recordFromProxy(call: CallInput): Promise<void> {
+    await this.ready;
+    const result = await this.store.record([call]);
+    for (const r of result.rejected) this.log.warn(`proxy: call ${r.key ?? '?'} not recorded: ${r.message}`);
   }
 
   private reportPriceProblems(problems: string[]): void {

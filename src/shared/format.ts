@@ -4,9 +4,10 @@
 export function formatTokens(n: number): string {
   if (!Number.isFinite(n)) return '—';
   const abs = Math.abs(n);
-  if (abs >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
-  if (abs >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (abs >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  // Thresholds sit where one decimal would round up to 1000 of the smaller unit: 999,950 reads "1.0M", not "1000.0K".
+  if (abs >= 999_950_000) return `${(n / 1e9).toFixed(1)}B`;
+  if (abs >= 999_950) return `${(n / 1e6).toFixed(1)}M`;
+  if (abs >= 999.5) return `${(n / 1e3).toFixed(1)}K`;
   return String(Math.round(n));
 }
 
@@ -18,8 +19,9 @@ export function formatCount(n: number): string {
 /** 850 → "850 ms", 12_400 → "12.4 s", 125_000 → "2m 5s"; unknown → "—". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  // Thresholds sit where rounding would show "1000 ms" or "60.0 s".
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const totalSeconds = Math.round(ms / 1000);
   const h = Math.floor(totalSeconds / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);

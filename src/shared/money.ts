@@ -22,19 +22,29 @@ export function ratePerMTokToNanos(usdPerMTok: number): Nanos {
 export function formatUsd(nanos: Nanos | null, opts: { unpriced?: string } = {}): string {
   if (nanos === null || !Number.isFinite(nanos)) return opts.unpriced ?? 'unpriced';
   const negative = nanos < 0;
-  const abs = Math.abs(nanos);
-  const usd = abs / NANOS_PER_USD;
+  // Rounded from the integer (half up), never through a binary float, so $1.005 reads $1.01 like $4.275 reads $4.28.
+  const abs = Math.round(Math.abs(nanos));
   let text: string;
   if (abs === 0) text = '0.00';
-  else if (usd >= 1000) text = usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  else if (usd >= 1) text = usd.toFixed(2);
-  else if (usd >= 0.01) text = trimDecimals(usd.toFixed(4), 2);
-  else {
-    // Two significant digits below one cent: $0.0032, $0.000012.
-    const digits = Math.min(9, 1 - Math.floor(Math.log10(usd)));
-    text = trimDecimals(usd.toFixed(digits), 2);
+  else if (abs >= 999_950_000) {
+    const cents = divRoundHalfUp(abs, 10_000_000);
+    const whole = (cents - (cents % 100)) / 100;
+    text = `${whole.toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
+  } else if (abs >= 10_000_000) {
+    text = trimDecimals(`0.${String(divRoundHalfUp(abs, 100_000)).padStart(4, '0')}`, 2);
+  } else {
+    // Two significant digits below one cent: $0.0032, $0.000012 (at most 9 decimals, i.e. whole nano-dollars).
+    const digits = Math.min(9, 11 - String(abs).length);
+    const scaled = divRoundHalfUp(abs, 10 ** (9 - digits));
+    text = trimDecimals(`0.${String(scaled).padStart(digits, '0')}`, 2);
   }
   return `${negative ? '-' : ''}$${text}`;
+}
+
+/** Exact `round(value / unit)`, half up, for non-negative safe integers (remainder arithmetic, no float division). */
+function divRoundHalfUp(value: number, unit: number): number {
+  const rest = value % unit;
+  return (value - rest) / unit + (rest * 2 >= unit ? 1 : 0);
 }
 
 function trimDecimals(fixed: string, minDecimals: number): string {

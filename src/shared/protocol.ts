@@ -45,6 +45,11 @@ export interface Snapshot {
   sources: SourcesInfo;
   /** What the recorded costs mean: API prices, or API-equivalent for subscription users. */
   costLabel: string;
+  /**
+   * Records stored in all (any time), when the host knows it. Optional (added for the webview's first-run view):
+   * 0 means "nothing recorded yet", telling a first run apart from a quiet period.
+   */
+  totalRecords?: number;
 }
 
 // ---- webview → host ----

@@ -79,14 +79,13 @@ export const ICONS = {
   last: ['M7 6l6 6-6 6', 'M17 6v12'],
   warning: ['M12 4 2.5 20h19z', 'M12 10v4.5', 'M12 17.2v.3'],
   refresh: ['M19.5 12a7.5 7.5 0 1 1-2.2-5.3', 'M19.5 4v4.5H15'],
-  gear: [
-    'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
-    'M19.4 13a7.6 7.6 0 0 0 0-2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-1.7-1L15 3.5h-4l-.4 2.5a7.5 7.5 0 0 0-1.7 1l-2.4-1-2 3.4 2 1.6a7.6 7.6 0 0 0 0 2l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 1.7 1l.4 2.5h4l.4-2.5a7.5 7.5 0 0 0 1.7-1l2.4 1 2-3.4z',
-  ],
+  settings: ['M4 7h9', 'M17 7h3', 'M15 5v4', 'M4 17h3', 'M11 17h9', 'M9 15v4'],
   output: ['M4 5h16v14H4z', 'M8 9l3 3-3 3', 'M13 15h3'],
   chart: ['M4 20V4', 'M4 20h16', 'M8 16v-4', 'M12 16V8', 'M16 16v-6'],
 } as const satisfies Record<string, readonly string[]>;
 
-export function iconOf(name: keyof typeof ICONS, label?: string): SVGSVGElement {
+export type IconName = keyof typeof ICONS;
+
+export function iconOf(name: IconName, label?: string): SVGSVGElement {
   return icon([...ICONS[name]], label);
 }

@@ -1,4 +1,4 @@
-/** Badges: the colour-coded source badge (ours) and a small count badge (toolkit `vscode-badge`). */
+/** Badges: the colour-coded source badge and a small count badge in the theme's badge colours. */
 import { SOURCE_LABELS, type Source } from '../../shared/callRecord';
 import { h } from '../dom';
 
@@ -18,7 +18,7 @@ export function createSourceSwatch(source: Source): HTMLElement {
 }
 
 export function createCountBadge(text: string, ariaLabel?: string): HTMLElement {
-  return h('vscode-badge', { class: 'count-badge', 'aria-label': ariaLabel }, text);
+  return h('span', { class: 'count-badge', 'aria-label': ariaLabel }, text);
 }
 
 /** A small inline tag, e.g. "unpriced" in the warning colour. */

@@ -1,8 +1,8 @@
-/** Progress indicators: a spinning ring (toolkit) and a thin determinate/indeterminate bar (ours). */
+/** Progress indicators: a spinning ring and a thin determinate/indeterminate bar, both drawn by our stylesheet. */
 import { h } from '../dom';
 
 export function createProgressRing(label: string): HTMLElement {
-  return h('vscode-progress-ring', { 'aria-label': label });
+  return h('span', { class: 'progress-ring', role: 'progressbar', 'aria-label': label });
 }
 
 export interface ProgressBarHandle {

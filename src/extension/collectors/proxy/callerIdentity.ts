@@ -22,7 +22,6 @@ const UNKNOWN_CLIENT = 'Unknown API client';
 const MAX_REMEMBERED_BAD_SOURCES = 32;
 
 function cleanText(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_NAME_LENGTH).trim();
 }
 

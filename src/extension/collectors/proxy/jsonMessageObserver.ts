@@ -16,6 +16,10 @@ export class JsonMessageObserver implements MessageObserver {
     return this.ended && !this.overflow;
   }
 
+  get gaveUp(): boolean {
+    return this.overflow;
+  }
+
   push(chunk: Uint8Array): void {
     if (this.overflow || this.ended) return;
     this.bytes += chunk.length;
@@ -33,8 +37,11 @@ export class JsonMessageObserver implements MessageObserver {
 
   outcome(): MessageOutcome {
     if (this.overflow) {
-      const mb = Math.round(this.maxBytes / (1024 * 1024));
-      return { ok: false, problem: `the JSON body is larger than ${mb} MB; forwarded without reading its usage` };
+      const size =
+        this.maxBytes >= 1024 * 1024
+          ? `${Math.round(this.maxBytes / (1024 * 1024))} MB`
+          : `${Math.round(this.maxBytes / 1024)} KB`;
+      return { ok: false, problem: `the JSON body is larger than ${size}, too large to read its usage` };
     }
     if (!this.ended) return { ok: false, problem: 'the JSON body did not arrive completely' };
     const text = Buffer.concat(this.chunks).toString('utf8');

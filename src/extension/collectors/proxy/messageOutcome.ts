@@ -18,6 +18,8 @@ export interface MessageObserver {
   end(): void;
   /** Enough has been seen to record the call even if the stream is cut now. */
   readonly finalUsageSeen: boolean;
+  /** Reading has failed for good; feeding more bytes is wasted work. */
+  readonly gaveUp: boolean;
   outcome(): MessageOutcome;
 }
 
@@ -48,7 +50,7 @@ export function readMessage(message: unknown, usage: unknown): MessageOutcome {
  * (`server_tool_use`, `cache_creation`) are merged field by field.
  */
 export function mergeUsage(start: unknown, delta: unknown): unknown {
-  if (!isFields(start)) return start;
+  if (!isFields(start)) return delta;
   if (!isFields(delta)) return start;
   const merged: Fields = { ...start };
   for (const [key, value] of Object.entries(delta)) {

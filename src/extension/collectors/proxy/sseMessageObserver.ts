@@ -31,6 +31,10 @@ export class SseMessageObserver implements MessageObserver {
     return this.sawDelta && this.problem === undefined;
   }
 
+  get gaveUp(): boolean {
+    return this.problem !== undefined;
+  }
+
   push(chunk: Uint8Array): void {
     if (this.problem === undefined) this.reader.push(chunk);
   }

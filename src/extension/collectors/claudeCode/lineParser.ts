@@ -1,0 +1,181 @@
+/**
+ * One transcript line → the few facts the collector needs. A cheap byte pre-filter runs first so that lines that
+ * cannot matter (file snapshots, attachments, hook progress, queue operations…) are never decoded or parsed; the rest
+ * go through JSON.parse and typed narrowing of `unknown`. Nothing here keeps prompt or response text except a
+ * candidate name, which the caller cuts short.
+ */
+import { asObject, anyString, shortString, timestampMs, type JsonObject } from './narrow';
+import { isRealPromptText, type TitleSlot } from './names';
+import { readUsage, type UsageFacts } from './usage';
+
+export interface Envelope {
+  /** UTC ms, when the line has a valid timestamp. */
+  ts?: number;
+  isSidechain: boolean;
+  agentId?: string;
+  sessionId?: string;
+  cwd?: string;
+  entrypoint?: string;
+  sessionKind?: string;
+  uuid?: string;
+  /** The line is a copy wrapped in a parent's `progress` line (`data.message`). */
+  wrapped: boolean;
+}
+
+export interface ApiCallFacts {
+  id?: string;
+  requestId?: string;
+  model: string;
+  ts: number;
+  usage: UsageFacts;
+}
+
+export type ParsedLine =
+  | { kind: 'call'; env: Envelope; call: ApiCallFacts }
+  | { kind: 'user'; env: Envelope; prompt?: string; compactSummary: boolean }
+  | { kind: 'title'; slot: TitleSlot; text: string; sessionId?: string }
+  | { kind: 'compactBoundary'; env: Envelope }
+  /** A synthetic message or an API error: Claude Code's own words, not a call; it ends the pending request. */
+  | { kind: 'notCall'; env: Envelope }
+  | { kind: 'ignored' }
+  | { kind: 'bad'; reason: string };
+
+const IGNORED: ParsedLine = { kind: 'ignored' };
+const NEEDLES = ['"usage"', '"user"', '"custom-title"', '"ai-title"', '"last-prompt"', '"summary"', '"compact_boundary"'].map(
+  (s) => Buffer.from(s),
+);
+const TITLE_FIELDS: Readonly<Record<string, [TitleSlot, string]>> = {
+  'custom-title': ['custom', 'customTitle'],
+  'ai-title': ['ai', 'aiTitle'],
+  'last-prompt': ['lastPrompt', 'lastPrompt'],
+  summary: ['summary', 'summary'],
+};
+/** A prompt longer than this is cut before it is kept as a name candidate. */
+const PROMPT_KEEP = 2000;
+
+/**
+ * Parses one line (without its newline). `complete` is false for a last line that has no newline yet: it is only
+ * taken when it already parses as a whole object (a prefix of a JSON object is never itself a JSON object), and a
+ * failure is reported as `pending` so the caller reads it again later instead of counting it as bad.
+ */
+export function parseLine(bytes: Buffer, complete = true): ParsedLine | { kind: 'pending' } {
+  let start = 0;
+  let end = bytes.length - 1;
+  while (start <= end && isSpace(bytes[start])) start++;
+  while (end >= start && isSpace(bytes[end])) end--;
+  if (start > end) return IGNORED;
+  if (bytes[start] !== 0x7b /* { */ || bytes[end] !== 0x7d /* } */) {
+    return complete ? { kind: 'bad', reason: 'not a JSON object' } : { kind: 'pending' };
+  }
+  if (complete && !mayMatter(bytes)) return IGNORED;
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8', start, end + 1));
+  } catch {
+    return complete ? { kind: 'bad', reason: 'invalid JSON' } : { kind: 'pending' };
+  }
+  const obj = asObject(value);
+  if (!obj) return { kind: 'bad', reason: 'not a JSON object' };
+  return interpret(obj);
+}
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+}
+
+function mayMatter(bytes: Buffer): boolean {
+  for (const needle of NEEDLES) if (bytes.indexOf(needle) !== -1) return true;
+  return false;
+}
+
+export function interpret(obj: JsonObject): ParsedLine {
+  const type = obj.type;
+  switch (type) {
+    case 'assistant':
+      return assistantLine(obj, envelope(obj, false));
+    case 'user':
+      return userLine(obj, envelope(obj, false));
+    case 'progress':
+      return progressLine(obj);
+    case 'system':
+      return obj.subtype === 'compact_boundary' ? { kind: 'compactBoundary', env: envelope(obj, false) } : IGNORED;
+    default: {
+      const title = typeof type === 'string' ? TITLE_FIELDS[type] : undefined;
+      if (!title) return IGNORED;
+      const text = anyString(obj[title[1]]);
+      if (text === undefined) return { kind: 'bad', reason: `${String(type)} line without ${title[1]}` };
+      return { kind: 'title', slot: title[0], text: text.slice(0, PROMPT_KEEP), sessionId: shortString(obj.sessionId) };
+    }
+  }
+}
+
+function envelope(obj: JsonObject, wrapped: boolean): Envelope {
+  return {
+    ts: timestampMs(obj.timestamp),
+    isSidechain: obj.isSidechain === true,
+    agentId: shortString(obj.agentId),
+    sessionId: shortString(obj.sessionId),
+    cwd: shortString(obj.cwd, 4096),
+    entrypoint: shortString(obj.entrypoint, 64),
+    sessionKind: shortString(obj.sessionKind, 64),
+    uuid: shortString(obj.uuid),
+    wrapped,
+  };
+}
+
+function assistantLine(obj: JsonObject, env: Envelope): ParsedLine {
+  const message = asObject(obj.message);
+  if (!message) return { kind: 'bad', reason: 'assistant line without a message object' };
+  const model = shortString(message.model);
+  if (model === '<synthetic>' || obj.isApiErrorMessage === true) return { kind: 'notCall', env };
+  if (!model) return { kind: 'bad', reason: 'assistant message without a model' };
+  if (message.usage === undefined) return { kind: 'bad', reason: 'assistant message without usage' };
+  const usage = readUsage(message.usage);
+  if (typeof usage === 'string') return { kind: 'bad', reason: usage };
+  if (env.ts === undefined) return { kind: 'bad', reason: 'assistant line without a valid timestamp' };
+  return {
+    kind: 'call',
+    env,
+    call: { id: shortString(message.id), requestId: shortString(obj.requestId), model, ts: env.ts, usage },
+  };
+}
+
+function userLine(obj: JsonObject, env: Envelope): ParsedLine {
+  const compactSummary = obj.isCompactSummary === true;
+  const prompt = compactSummary || obj.isMeta === true ? undefined : promptText(asObject(obj.message)?.content);
+  return { kind: 'user', env, prompt, compactSummary };
+}
+
+/** The text of a real prompt: a string, or the first text block of a message that is not a tool result. */
+function promptText(content: unknown): string | undefined {
+  let text: string | undefined;
+  if (typeof content === 'string') text = content;
+  else if (Array.isArray(content)) {
+    const blocks: unknown[] = content;
+    for (const b of blocks) {
+      const block = asObject(b);
+      if (block?.type === 'tool_result') return undefined;
+      if (text === undefined && block?.type === 'text') text = anyString(block.text);
+    }
+  }
+  return text !== undefined && isRealPromptText(text) ? text.slice(0, PROMPT_KEEP) : undefined;
+}
+
+/** A subagent's message or prompt wrapped in the parent transcript: `{type:"progress", data:{agentId?, message}}`. */
+function progressLine(obj: JsonObject): ParsedLine {
+  const data = asObject(obj.data);
+  const inner = asObject(data?.message);
+  if (!data || !inner) return IGNORED;
+  const outer = envelope(obj, true);
+  const own = envelope(inner, true);
+  const env: Envelope = {
+    ...outer,
+    ts: own.ts ?? outer.ts,
+    isSidechain: true,
+    agentId: shortString(data.agentId) ?? own.agentId,
+    uuid: own.uuid,
+  };
+  if (inner.type === 'assistant') return assistantLine(inner, env);
+  if (inner.type === 'user') return userLine(inner, env);
+  return IGNORED;
+}

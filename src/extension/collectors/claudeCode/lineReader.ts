@@ -1,0 +1,119 @@
+/**
+ * Reads the complete lines of a file between two byte offsets, in fixed-size chunks, never holding the file (or a
+ * huge line) in memory. Lines up to `bigLineBytes` are handed over as they are (a view into the chunk buffer: valid
+ * only during the callback); longer lines are streamed through a JsonShrinker as they are read, so a 300 MB line costs
+ * a few kilobytes of memory. A last line without its newline is offered as incomplete: the handler takes it only if
+ * it is already whole, otherwise it is read again next time.
+ */
+import fs from 'node:fs';
+import { JsonShrinker } from './jsonShrinker';
+
+export interface LineReaderOptions {
+  chunkBytes?: number;
+  bigLineBytes?: number;
+  /** Awaited after every chunk: lets the caller yield to its event loop and keep the worker responsive. */
+  pause?: () => Promise<void> | void;
+}
+
+/**
+ * Called for each line without its newline. `line` is null when the line was too large even once shrunk.
+ * For `complete === false` (the file's unterminated tail) return true to take the line, false to leave it.
+ */
+export type LineHandler = (line: Buffer | null, complete: boolean, shrunk: boolean) => boolean;
+
+export interface ReadOutcome {
+  /** Just after the last line taken: where the next read starts. */
+  endOffset: number;
+  bytesRead: number;
+  lines: number;
+}
+
+const NEWLINE = 0x0a;
+
+export async function readLines(
+  fd: number,
+  from: number,
+  to: number,
+  onLine: LineHandler,
+  options: LineReaderOptions = {},
+): Promise<ReadOutcome> {
+  const big = options.bigLineBytes ?? 256 * 1024;
+  const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(options.chunkBytes ?? 1024 * 1024, to - from)));
+  let offset = from;
+  let endOffset = from;
+  let lines = 0;
+  // The line in progress across chunk boundaries: copied pieces while small, a shrinker once it is big.
+  let pieces: Buffer[] = [];
+  let piecesLength = 0;
+  let shrinker: JsonShrinker | null = null;
+
+  const addPartial = (part: Buffer): void => {
+    if (shrinker) {
+      shrinker.push(part);
+      return;
+    }
+    if (piecesLength + part.length > big) {
+      shrinker = new JsonShrinker();
+      for (const p of pieces) shrinker.push(p);
+      shrinker.push(part);
+      pieces = [];
+      piecesLength = 0;
+      return;
+    }
+    pieces.push(Buffer.from(part));
+    piecesLength += part.length;
+  };
+
+  /** The line so far (pieces, shrinker and `last`), then resets the accumulators. */
+  const takeLine = (last: Buffer | undefined): { line: Buffer | null; shrunk: boolean } => {
+    if (shrinker) {
+      if (last) shrinker.push(last);
+      const line = shrinker.finish();
+      shrinker = null;
+      return { line, shrunk: true };
+    }
+    let line: Buffer;
+    if (piecesLength > 0) {
+      line = Buffer.concat(last ? [...pieces, last] : pieces);
+      pieces = [];
+      piecesLength = 0;
+    } else line = last ?? Buffer.alloc(0);
+    if (line.length > big) {
+      const s = new JsonShrinker();
+      s.push(line);
+      return { line: s.finish(), shrunk: true };
+    }
+    return { line, shrunk: false };
+  };
+
+  while (offset < to) {
+    const want = Math.min(chunk.length, to - offset);
+    const n = fs.readSync(fd, chunk, 0, want, offset);
+    if (n <= 0) break; // The file shrank under us; the next scan notices the truncation.
+    const view = chunk.subarray(0, n);
+    let pos = 0;
+    while (pos < n) {
+      const nl = view.indexOf(NEWLINE, pos);
+      if (nl === -1) {
+        addPartial(view.subarray(pos));
+        break;
+      }
+      const { line, shrunk } = takeLine(view.subarray(pos, nl));
+      onLine(line, true, shrunk);
+      lines++;
+      endOffset = offset + nl + 1;
+      pos = nl + 1;
+    }
+    offset += n;
+    if (options.pause) await options.pause();
+  }
+
+  if (endOffset < offset) {
+    const { line, shrunk } = takeLine(undefined);
+    if (line && line.length > 0 && onLine(line, false, shrunk)) {
+      endOffset = offset;
+      lines++;
+    }
+  }
+  return { endOffset, bytesRead: offset - from, lines };
+}

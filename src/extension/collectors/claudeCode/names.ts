@@ -1,0 +1,68 @@
+/**
+ * Display names for consumers: a conversation's title, a subagent's type and task, a headless run's project and
+ * prompt. Names are the only text the collector keeps, and only short: whitespace collapsed, cut to NAME_MAX
+ * characters. Nothing else of a prompt is ever stored.
+ */
+import path from 'node:path';
+
+export const NAME_MAX = 200;
+
+/** Titles in the order Claude Code's `/resume` list uses: the first one present names the conversation. */
+export interface SessionTitles {
+  /** `<sessionId>/custom-title.json`, which wins over in-file custom titles. */
+  sidecar?: string;
+  custom?: string;
+  ai?: string;
+  lastPrompt?: string;
+  summary?: string;
+  /** The first real prompt. */
+  first?: string;
+}
+
+export type TitleSlot = Exclude<keyof SessionTitles, 'sidecar' | 'first'>;
+
+/** Whitespace collapsed, trimmed, cut to `max` characters (by code point, with an ellipsis); undefined when empty. */
+export function shortName(text: string, max = NAME_MAX): string | undefined {
+  // Cut before collapsing so a megabyte prompt costs no more than a short one.
+  const collapsed = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
+  if (!collapsed) return undefined;
+  if (collapsed.length <= max) return collapsed;
+  const chars = Array.from(collapsed);
+  return chars.length <= max ? collapsed : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** Whether a user message's text is a real prompt (not a command echo, a reminder, an interruption marker). */
+export function isRealPromptText(text: string): boolean {
+  const t = text.trimStart();
+  return t.length > 0 && !t.startsWith('<') && !t.startsWith('[Request interrupted by user');
+}
+
+export function sessionTitle(t: SessionTitles): string | undefined {
+  return t.sidecar ?? t.custom ?? t.ai ?? t.lastPrompt ?? t.summary ?? t.first;
+}
+
+export function chatName(t: SessionTitles, sessionId: string): string {
+  return sessionTitle(t) ?? `Session ${sessionId.slice(0, 8)}`;
+}
+
+/** A headless run (`claude -p`, the Agent SDK): "<project folder>: <first prompt>". */
+export function headlessRunName(t: SessionTitles, cwd: string | undefined): string {
+  const project = cwd ? path.basename(cwd.replace(/[\\/]+$/, '')) || cwd : 'headless';
+  const what = t.first ?? sessionTitle(t) ?? 'headless run';
+  return shortName(`${project}: ${what}`) ?? project;
+}
+
+export interface AgentMeta {
+  agentType?: string;
+  description?: string;
+  name?: string;
+}
+
+/** "general-purpose: Explore auth flow"; falls back to the subagent's first prompt, then its id. */
+export function agentName(meta: AgentMeta | undefined, firstPrompt: string | undefined, agentId: string): string {
+  const task = meta?.description ?? meta?.name;
+  let name: string | undefined;
+  if (meta?.agentType && task) name = `${meta.agentType}: ${task}`;
+  else name = meta?.agentType ?? task ?? (firstPrompt ? `Subagent: ${firstPrompt}` : undefined);
+  return shortName(name ?? `Subagent ${agentId}`) ?? `Subagent ${agentId}`;
+}

@@ -1,0 +1,366 @@
+/**
+ * Turns the parsed lines of one transcript file into calls: attribution (chat / agent / memory and the consumer),
+ * duration, and merging of streaming copies. The context state is persisted with the file's read offset, so an
+ * append is parsed exactly as if the whole file had been read at once.
+ *
+ * Attribution:
+ * - chat: main-chain calls of an interactive session; consumer `claude-code:session:<sessionId>`, named by its title.
+ * - agent: subagent calls (a subagent file, an inline `isSidechain` line, a copy wrapped in a `progress` line), consumer
+ *   `claude-code:agent:<agentId>`; and headless runs (entrypoint sdk-cli / sdk-ts / sdk-py, sessionKind daemon /
+ *   daemon-worker), consumer `claude-code:run:<sessionId>`, named "<project folder>: <first prompt>".
+ * - memory: `usage.iterations[]` entries of type `compaction` (server-side compaction, billed beside the message), and
+ *   any real assistant call between a `compact_boundary` and the next user line (the summarising call, should a
+ *   Claude Code version write it). Client-side `/compact` calls that leave no assistant line are not invented.
+ *
+ * Duration: from the timestamp of the user line (prompt or tool result) that precedes a message's first copy, to its
+ * last copy's timestamp. Unknown (null) when no user line precedes it directly (a second message in a row, a retry
+ * after an API error) or the gap is implausible.
+ */
+import type { CallInput, Source } from '../../../shared/callRecord';
+import { totalTokens } from '../../../shared/callRecord';
+import type { ApiCallFacts, Envelope, ParsedLine } from './lineParser';
+import { asObject, anyString, shortString } from './narrow';
+import { agentName, chatName, headlessRunName, shortName, type AgentMeta, type SessionTitles } from './names';
+import type { TranscriptFile } from './transcriptFiles';
+
+const NON_INTERACTIVE_ENTRYPOINTS = new Set(['sdk-cli', 'sdk-ts', 'sdk-py']);
+const NON_INTERACTIVE_KINDS = new Set(['daemon', 'daemon-worker']);
+/** Longer than any real response: a gap this long means the user line was not this request's start. */
+const MAX_DURATION_MS = 60 * 60 * 1000;
+const MAX_CHAINS = 32;
+const MAX_AGENTS = 256;
+const MAX_NAMED = 512;
+
+type ConsumerSpec = { k: 'chat' } | { k: 'run' } | { k: 'agent'; a: string };
+
+interface ChainState {
+  /** Timestamp of the user line waiting for its response (null: unknown). */
+  p?: number | null;
+  /** The message being streamed: id, first and last copy time, request start. */
+  o?: { id: string; f: number; l: number; s: number | null };
+}
+
+export interface ContextState {
+  kind?: 'interactive' | 'headless';
+  cwd?: string;
+  titles: SessionTitles;
+  sidecarMtime?: number;
+  chains: Record<string, ChainState>;
+  /** A compact boundary was seen and no user line since. */
+  compact?: boolean;
+  /** First prompt of inline sidechain agents (older versions), by agent id. */
+  agents: Record<string, string>;
+  /** Names already given to the sink, so a later title becomes a rename. */
+  named: Record<string, { n: string; s: ConsumerSpec }>;
+}
+
+export function emptyContext(): ContextState {
+  // Prototype-free maps: ids from transcripts (even "__proto__") are plain keys.
+  return { titles: {}, chains: dict(), agents: dict(), named: dict() };
+}
+
+function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** A persisted context, defensively re-read (it comes from disk). Unusable parts are dropped, never trusted. */
+export function normalizeContext(value: unknown): ContextState {
+  const o = asObject(value);
+  const ctx = emptyContext();
+  if (!o) return ctx;
+  if (o.kind === 'interactive' || o.kind === 'headless') ctx.kind = o.kind;
+  ctx.cwd = shortString(o.cwd, 4096);
+  const titles = asObject(o.titles);
+  if (titles) {
+    for (const key of ['sidecar', 'custom', 'ai', 'lastPrompt', 'summary', 'first'] as const) {
+      const t = shortString(titles[key], 1000);
+      if (t) ctx.titles[key] = t;
+    }
+  }
+  if (typeof o.sidecarMtime === 'number' && Number.isFinite(o.sidecarMtime)) ctx.sidecarMtime = o.sidecarMtime;
+  if (o.compact === true) ctx.compact = true;
+  for (const [k, v] of Object.entries(asObject(o.chains) ?? {})) {
+    const c = asObject(v);
+    if (!c) continue;
+    const chain: ChainState = {};
+    if (typeof c.p === 'number' && Number.isFinite(c.p)) chain.p = c.p;
+    const open = asObject(c.o);
+    const id = shortString(open?.id);
+    if (open && id && isFiniteNumber(open.f) && isFiniteNumber(open.l) && (open.s === null || isFiniteNumber(open.s))) {
+      chain.o = { id, f: open.f, l: open.l, s: open.s };
+    }
+    ctx.chains[k] = chain;
+  }
+  for (const [k, v] of Object.entries(asObject(o.agents) ?? {})) {
+    const name = shortString(v, 1000);
+    if (name) ctx.agents[k] = name;
+  }
+  for (const [k, v] of Object.entries(asObject(o.named) ?? {})) {
+    const entry = asObject(v);
+    const n = anyString(entry?.n);
+    const spec = asObject(entry?.s);
+    const a = shortString(spec?.a);
+    const s: ConsumerSpec | undefined =
+      spec?.k === 'chat' ? { k: 'chat' } : spec?.k === 'run' ? { k: 'run' } : spec?.k === 'agent' && a ? { k: 'agent', a } : undefined;
+    if (n !== undefined && s) ctx.named[k] = { n, s };
+  }
+  return ctx;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+interface Candidate {
+  input: CallInput;
+  spec: ConsumerSpec;
+}
+
+export interface Drained {
+  calls: CallInput[];
+  renames: Array<{ key: string; name: string }>;
+}
+
+export class TranscriptContext {
+  private readonly copies = new Map<string, Candidate>();
+
+  constructor(
+    private readonly file: TranscriptFile,
+    readonly state: ContextState,
+    /** Meta of a subagent file's own agent. */
+    private readonly ownMeta: AgentMeta | undefined,
+    /** Meta of another agent of the same session (for copies wrapped in this transcript). */
+    private readonly lookupAgent: (agentId: string) => AgentMeta | undefined,
+  ) {}
+
+  /** The `custom-title.json` sidecar changed (mtime undefined: it is gone). */
+  setSidecarTitle(mtimeMs: number | undefined, title: string | undefined): void {
+    if (mtimeMs === undefined) delete this.state.sidecarMtime;
+    else this.state.sidecarMtime = mtimeMs;
+    if (title) this.state.titles.sidecar = title;
+    else delete this.state.titles.sidecar;
+  }
+
+  /** Feeds one parsed line; returns a reason when the line must be counted as skipped. */
+  handle(line: ParsedLine): string | undefined {
+    switch (line.kind) {
+      case 'call':
+        return this.onCall(line.env, line.call);
+      case 'user':
+        this.onUser(line.env, line.prompt);
+        return undefined;
+      case 'notCall': {
+        const chain = this.chain(line.env);
+        chain.p = null;
+        delete chain.o;
+        return undefined;
+      }
+      case 'compactBoundary':
+        if (!line.env.isSidechain) this.state.compact = true;
+        return undefined;
+      case 'title':
+        if (this.file.kind === 'session' && (line.sessionId === undefined || line.sessionId === this.file.sessionId)) {
+          const name = shortName(line.text);
+          if (name) this.state.titles[line.slot] = name;
+        }
+        return undefined;
+      case 'bad':
+        return line.reason;
+      case 'ignored':
+        return undefined;
+    }
+  }
+
+  /** The merged calls read since the last drain (names resolved now), and renames of consumers named earlier. */
+  drain(): Drained {
+    const calls: CallInput[] = [];
+    for (const c of this.copies.values()) {
+      const key = c.input.consumer.key;
+      c.input.consumer.name = this.nameOf(c.spec);
+      calls.push(c.input);
+      if (!this.state.named[key]) this.state.named[key] = { n: c.input.consumer.name, s: c.spec };
+    }
+    this.copies.clear();
+    const renames: Array<{ key: string; name: string }> = [];
+    for (const [key, entry] of Object.entries(this.state.named)) {
+      const name = this.nameOf(entry.s);
+      if (name !== entry.n) {
+        renames.push({ key, name });
+        entry.n = name;
+      }
+    }
+    trim(this.state.named, MAX_NAMED);
+    return { calls, renames };
+  }
+
+  private onUser(env: Envelope, prompt: string | undefined): void {
+    this.noteSession(env);
+    const chain = this.chain(env);
+    chain.p = env.ts ?? null;
+    delete chain.o;
+    if (!env.isSidechain) delete this.state.compact;
+    if (prompt === undefined) return;
+    const name = shortName(prompt);
+    if (!name) return;
+    if (env.isSidechain && this.file.kind === 'session') {
+      const agentId = this.inlineAgentId(env);
+      if (this.state.agents[agentId] === undefined) {
+        this.state.agents[agentId] = name;
+        trim(this.state.agents, MAX_AGENTS);
+      }
+    } else if (this.state.titles.first === undefined) this.state.titles.first = name;
+  }
+
+  private onCall(env: Envelope, call: ApiCallFacts): string | undefined {
+    this.noteSession(env);
+    const key = call.id ?? call.requestId ?? (env.uuid ? `uuid:${env.uuid}` : undefined);
+    if (!key) return 'assistant message without an id';
+    const chain = this.chain(env);
+    let open = chain.o;
+    if (!open || open.id !== key) {
+      const start = chain.p !== undefined && chain.p !== null && chain.p <= call.ts ? chain.p : null;
+      open = { id: key, f: call.ts, l: call.ts, s: start };
+      chain.o = open;
+      chain.p = null;
+    } else if (call.ts > open.l) open.l = call.ts;
+    const span = open.s === null ? null : open.l - open.s;
+    const durationMs = span !== null && span >= 0 && span <= MAX_DURATION_MS ? span : null;
+
+    const spec = this.specFor(env);
+    const sidechain = env.isSidechain || this.file.kind === 'subagent';
+    let source: Source = spec.k === 'chat' ? 'chat' : 'agent';
+    if (this.state.compact && !sidechain) source = 'memory';
+    const u = call.usage;
+    const base: CallInput = {
+      key,
+      ts: open.f,
+      source,
+      consumer: { key: consumerKey(spec, this.file.sessionId), name: '' },
+      model: call.model,
+      tokens: u.tokens,
+      webSearchRequests: u.webSearchRequests,
+      webFetchRequests: u.webFetchRequests,
+      durationMs,
+      collector: 'claude-code',
+      sidechain,
+    };
+    if (call.requestId) base.requestId = call.requestId;
+    if (u.serviceTier) base.serviceTier = u.serviceTier;
+    if (u.speed) base.speed = u.speed;
+    if (u.inferenceGeo) base.inferenceGeo = u.inferenceGeo;
+    const project = env.cwd ?? this.state.cwd;
+    if (project) base.project = project;
+    this.addCopy({ input: base, spec });
+
+    for (const it of u.iterations) {
+      const derived: CallInput = {
+        ...base,
+        key: `${key}:${it.kind}:${it.index}`,
+        source: it.kind === 'compaction' ? 'memory' : source,
+        consumer: { ...base.consumer },
+        model: it.model ?? call.model,
+        tokens: it.tokens,
+        webSearchRequests: 0,
+        webFetchRequests: 0,
+        durationMs: null,
+      };
+      delete derived.speed;
+      this.addCopy({ input: derived, spec });
+    }
+    return undefined;
+  }
+
+  /** Keeps the best copy of each call: non-sidechain over sidechain, then the larger token total. */
+  private addCopy(c: Candidate): void {
+    const existing = this.copies.get(c.input.key);
+    if (!existing) {
+      this.copies.set(c.input.key, c);
+      return;
+    }
+    const longest = maxDuration(existing.input.durationMs, c.input.durationMs);
+    const winner = isBetterCopy(c.input, existing.input) ? c : existing;
+    winner.input.durationMs = longest;
+    this.copies.set(c.input.key, winner);
+  }
+
+  private noteSession(env: Envelope): void {
+    if (env.cwd && !env.isSidechain) this.state.cwd = env.cwd;
+    else if (env.cwd && !this.state.cwd) this.state.cwd = env.cwd;
+    if (this.state.kind === undefined && (env.entrypoint || env.sessionKind) && !env.wrapped) {
+      this.state.kind = isHeadless(env) ? 'headless' : 'interactive';
+    }
+  }
+
+  private specFor(env: Envelope): ConsumerSpec {
+    if (this.file.kind === 'subagent') return { k: 'agent', a: this.file.agentId || this.inlineAgentId(env) };
+    if (env.isSidechain) return { k: 'agent', a: this.inlineAgentId(env) };
+    const headless = env.entrypoint || env.sessionKind ? isHeadless(env) : this.state.kind === 'headless';
+    return headless ? { k: 'run' } : { k: 'chat' };
+  }
+
+  private inlineAgentId(env: Envelope): string {
+    return env.agentId ?? `${this.file.sessionId}-sidechain`;
+  }
+
+  private chain(env: Envelope): ChainState {
+    const key = env.isSidechain || this.file.kind === 'subagent' ? `a:${env.agentId ?? ''}` : 'main';
+    let chain = this.state.chains[key];
+    if (!chain) {
+      chain = {};
+      this.state.chains[key] = chain;
+      trim(this.state.chains, MAX_CHAINS);
+    }
+    return chain;
+  }
+
+  private nameOf(spec: ConsumerSpec): string {
+    switch (spec.k) {
+      case 'chat':
+        return chatName(this.state.titles, this.file.sessionId);
+      case 'run':
+        return headlessRunName(this.state.titles, this.state.cwd);
+      case 'agent':
+        if (this.file.kind === 'subagent' && spec.a === this.file.agentId) {
+          return agentName(this.ownMeta, this.state.titles.first, spec.a);
+        }
+        return agentName(this.lookupAgent(spec.a), this.state.agents[spec.a], spec.a);
+    }
+  }
+}
+
+function consumerKey(spec: ConsumerSpec, sessionId: string): string {
+  switch (spec.k) {
+    case 'chat':
+      return `claude-code:session:${sessionId}`;
+    case 'run':
+      return `claude-code:run:${sessionId}`;
+    case 'agent':
+      return `claude-code:agent:${spec.a}`;
+  }
+}
+
+function isHeadless(env: Envelope): boolean {
+  return (
+    (env.entrypoint !== undefined && NON_INTERACTIVE_ENTRYPOINTS.has(env.entrypoint)) ||
+    (env.sessionKind !== undefined && NON_INTERACTIVE_KINDS.has(env.sessionKind))
+  );
+}
+
+export function isBetterCopy(candidate: CallInput, current: CallInput): boolean {
+  const cs = candidate.sidechain === true;
+  const ws = current.sidechain === true;
+  if (cs !== ws) return !cs;
+  return totalTokens(candidate.tokens) > totalTokens(current.tokens);
+}
+
+function maxDuration(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  return Math.max(a, b);
+}
+
+/** Drops the oldest entries of a record used as an insertion-ordered map. */
+function trim(record: Record<string, unknown>, max: number): void {
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length - max; i++) delete record[keys[i]];
+}

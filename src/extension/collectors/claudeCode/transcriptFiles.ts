@@ -1,0 +1,188 @@
+/**
+ * Lists transcript files under a config dir's `projects/` folder:
+ *   projects/<projectKey>/<sessionId>.jsonl                                   a conversation
+ *   projects/<projectKey>/<sessionId>/subagents/[<subdir>/]agent-<id>.jsonl   a subagent, beside agent-<id>.meta.json
+ *   projects/<projectKey>/<sessionId>/custom-title.json                       a conversation's custom title
+ * Synchronous directory reads: this runs in the store's worker, where a few thousand readdir calls are faster than the
+ * same number of promises, and the caller yields between files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface TranscriptFile {
+  path: string;
+  kind: 'session' | 'subagent';
+  /** The conversation the file belongs to (for a subagent file: its parent's). */
+  sessionId: string;
+  /** Subagent files only. */
+  agentId?: string;
+  /** `agent-<id>.meta.json` beside a subagent file, when present. */
+  metaPath?: string;
+  /** `<sessionId>/custom-title.json` of a conversation, when present. */
+  sidecarPath?: string;
+  /** The folder directly under `projects/` holding this file. */
+  projectDir: string;
+}
+
+export type DirRole = 'root' | 'project' | 'session' | 'subagents';
+
+export interface ListedDir {
+  path: string;
+  role: DirRole;
+  projectDir?: string;
+  sessionId?: string;
+}
+
+export interface Listing {
+  files: TranscriptFile[];
+  dirs: ListedDir[];
+  /** Directories that exist but could not be read, with the reason. Files under them may still exist. */
+  unreadable: Array<{ path: string; reason: string }>;
+  /** Subagent meta files by session id, then agent id, for naming copies wrapped in the parent transcript. */
+  agentMeta: Map<string, Map<string, string>>;
+}
+
+/** Session-folder subfolders that hold no transcripts but can hold many files. */
+const SKIP_DIRS = new Set(['tool-results', 'file-history', 'node_modules', '.git']);
+const MAX_NESTING = 3;
+
+export function emptyListing(): Listing {
+  return { files: [], dirs: [], unreadable: [], agentMeta: new Map() };
+}
+
+/** The `projects` folder of a config dir; a config dir that is itself a `projects` folder is accepted as is. */
+export function projectsRootOf(configDir: string): string {
+  const inner = path.join(configDir, 'projects');
+  if (path.basename(configDir) === 'projects' && !isDirectory(inner)) return configDir;
+  return inner;
+}
+
+/** Lists a whole projects root. A missing root is not an error: it simply has no files. */
+export function listProjectsRoot(root: string, into: Listing = emptyListing()): Listing {
+  const entries = readDir(root, into);
+  if (!entries) return into;
+  into.dirs.push({ path: root, role: 'root' });
+  for (const e of entries) {
+    if (isDir(e, root)) listProjectDir(path.join(root, e.name), into);
+  }
+  return into;
+}
+
+/** Lists one project folder (what a file-system notification for it needs re-checked). */
+export function listProjectDir(projectDir: string, into: Listing = emptyListing()): Listing {
+  const entries = readDir(projectDir, into);
+  if (!entries) return into;
+  into.dirs.push({ path: projectDir, role: 'project', projectDir });
+  const sessions: TranscriptFile[] = [];
+  const sidecars = new Map<string, string>();
+  for (const e of entries) {
+    const full = path.join(projectDir, e.name);
+    if (e.name.endsWith('.jsonl') && isFile(e, projectDir)) {
+      sessions.push({ path: full, kind: 'session', sessionId: e.name.slice(0, -'.jsonl'.length), projectDir });
+    } else if (!SKIP_DIRS.has(e.name) && isDir(e, projectDir)) {
+      const sidecar = listSessionDir(full, e.name, projectDir, into);
+      if (sidecar) sidecars.set(e.name, sidecar);
+    }
+  }
+  // Subagent files (added by listSessionDir above) come before their parents: when a parent's wrapped copy of a
+  // subagent message ties with the subagent file's own copy, the subagent file's copy is the one kept.
+  for (const s of sessions) {
+    const sidecarPath = sidecars.get(s.sessionId);
+    into.files.push(sidecarPath ? { ...s, sidecarPath } : s);
+  }
+  return into;
+}
+
+/** Returns the custom-title sidecar path when the session folder has one. */
+function listSessionDir(dir: string, sessionId: string, projectDir: string, into: Listing): string | undefined {
+  const entries = readDir(dir, into);
+  if (!entries) return undefined;
+  into.dirs.push({ path: dir, role: 'session', projectDir, sessionId });
+  let sidecar: string | undefined;
+  for (const e of entries) {
+    if (e.name === 'custom-title.json' && isFile(e, dir)) sidecar = path.join(dir, e.name);
+    else if (e.name === 'subagents' && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, 0);
+    else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) listOtherTranscripts(path.join(dir, e.name), sessionId, projectDir, into, 1);
+  }
+  return sidecar;
+}
+
+function listSubagents(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number): void {
+  const entries = readDir(dir, into);
+  if (!entries) return;
+  into.dirs.push({ path: dir, role: 'subagents', projectDir, sessionId });
+  const metas = new Set<string>();
+  const agents: Array<{ name: string; agentId: string }> = [];
+  for (const e of entries) {
+    if (e.name.startsWith('agent-') && e.name.endsWith('.meta.json')) metas.add(e.name);
+    else if (e.name.startsWith('agent-') && e.name.endsWith('.jsonl') && isFile(e, dir)) {
+      agents.push({ name: e.name, agentId: e.name.slice('agent-'.length, -'.jsonl'.length) });
+    } else if (depth < MAX_NESTING && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, depth + 1);
+  }
+  for (const a of agents) {
+    const metaName = `agent-${a.agentId}.meta.json`;
+    const metaPath = metas.has(metaName) ? path.join(dir, metaName) : undefined;
+    into.files.push({ path: path.join(dir, a.name), kind: 'subagent', sessionId, agentId: a.agentId, metaPath, projectDir });
+    if (metaPath && a.agentId) {
+      let bySession = into.agentMeta.get(sessionId);
+      if (!bySession) into.agentMeta.set(sessionId, (bySession = new Map()));
+      bySession.set(a.agentId, metaPath);
+    }
+  }
+}
+
+/** Any other `*.jsonl` inside a session folder is read as part of that conversation (its sidechain lines as agents). */
+function listOtherTranscripts(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number): void {
+  const entries = readDir(dir, into);
+  if (!entries) return;
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.name.endsWith('.jsonl') && isFile(e, dir)) into.files.push({ path: full, kind: 'session', sessionId, projectDir });
+    else if (depth < MAX_NESTING && !SKIP_DIRS.has(e.name) && isDir(e, dir)) {
+      listOtherTranscripts(full, sessionId, projectDir, into, depth + 1);
+    }
+  }
+}
+
+function readDir(dir: string, into: Listing): fs.Dirent[] | undefined {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (e: unknown) {
+    const code = errorCode(e);
+    // A missing folder (not created yet, or deleted while listing) simply holds no transcripts.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    into.unreadable.push({ path: dir, reason: code ?? (e instanceof Error ? e.message : String(e)) });
+    return undefined;
+  }
+}
+
+function isDir(e: fs.Dirent, parent: string): boolean {
+  if (e.isDirectory()) return true;
+  return e.isSymbolicLink() && isDirectory(path.join(parent, e.name));
+}
+
+function isFile(e: fs.Dirent, parent: string): boolean {
+  if (e.isFile()) return true;
+  if (!e.isSymbolicLink()) return false;
+  try {
+    return fs.statSync(path.join(parent, e.name)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function errorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const code = (e as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * One page of the records table. Counting and locating a page use the roll-ups (calls per 15-minute bucket), so a
+ * deep page never walks the whole table with OFFSET: rows are read only from the few buckets the page falls in.
+ * Sorting by cost picks, from the counts, whichever index reads fewer rows.
+ */
+import { RECORDS_PAGE_SIZE, type RecordRow, type RecordsPage, type RecordsQuery } from '../../shared/queries';
+import { num, numOrNull, str, strOrNull, type Db, type Row, type SqlValue } from '../store/db';
+import { sourceCode, sourceFromCode } from '../store/sourceCodes';
+import { foldName } from '../store/schema';
+import { addFilter, countsByBucket, facts, type FactFilter } from './facts';
+import { planRange, type RangePlan } from './rangePlan';
+import {
+  MAX_PAGE_SIZE, checkOptionalKey, checkRange, checkSearch, checkSort, checkSource, clampInt,
+} from './checkQuery';
+
+const ROW_SELECT = `
+SELECT c.id, c.key, c.ts, c.source, k.name, k.key, m.name, c.input, c.cache_write_5m, c.cache_write_1h, c.cache_read,
+       c.output, c.cost_nanos, c.duration_ms, p.path`;
+const ROW_JOINS = `
+JOIN consumers k ON k.id = c.consumer_id
+JOIN models m ON m.id = c.model_id
+LEFT JOIN projects p ON p.id = c.project_id`;
+
+export function records(db: Db, query: RecordsQuery): RecordsPage {
+  const range = checkRange(query.range);
+  const source = checkSource(query.source);
+  const search = checkSearch(query.search);
+  const consumerKey = checkOptionalKey(query.consumerKey, 'consumerKey');
+  const sort = checkSort(query.sort);
+  const pageSize = clampInt(query.pageSize, 1, MAX_PAGE_SIZE, RECORDS_PAGE_SIZE);
+
+  const filter = recordFilter(source === null ? undefined : sourceCode(source), consumerKey, search);
+  const plan = planRange(range);
+  const segments = countsByBucket(db, plan, filter);
+  const total = segments.reduce((sum, s) => sum + s.count, 0);
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = clampInt(query.page, 1, pageCount, 1);
+  if (total === 0) return { rows: [], total, page, pageSize };
+  const offset = (page - 1) * pageSize;
+
+  const rows =
+    sort === 'time'
+      ? pageByTime(db, segments, filter, offset, pageSize)
+      : pageByCost(db, range, plan, filter, consumerKey !== null, total, offset, pageSize);
+  return { rows: rows.map(readRecordRow), total, page, pageSize };
+}
+
+function recordFilter(source: number | undefined, consumerKey: string | null, search: string): FactFilter {
+  const filter: FactFilter = { source };
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  if (consumerKey !== null) {
+    conditions.push('key = ?');
+    params.push(consumerKey);
+  }
+  if (search !== '') {
+    // instr() is a plain substring test: `%`, `_` and quotes in the search are just characters.
+    conditions.push('instr(search_name, ?) > 0');
+    params.push(foldName(search));
+  }
+  if (conditions.length) {
+    filter.consumerIdsSql = `SELECT id FROM consumers WHERE ${conditions.join(' AND ')}`;
+    filter.consumerIdsParams = params;
+  }
+  return filter;
+}
+
+/** Newest first: find the buckets holding rows [offset, offset + pageSize) and read only them. */
+function pageByTime(
+  db: Db,
+  segments: Array<{ from: number; to: number; count: number }>,
+  filter: FactFilter,
+  offset: number,
+  pageSize: number,
+): Row[] {
+  let before = 0;
+  let first = segments.length - 1;
+  while (first > 0 && before + segments[first].count <= offset) before += segments[first--].count;
+  let covered = before + segments[first].count;
+  let last = first;
+  while (last > 0 && covered < offset + pageSize) covered += segments[--last].count;
+  const where = ['c.ts >= ?', 'c.ts < ?'];
+  const params: SqlValue[] = [segments[last].from, segments[first].to];
+  addFilter('c', filter, where, params);
+  params.push(pageSize, offset - before);
+  return db.all(
+    `${ROW_SELECT} FROM calls c INDEXED BY calls_ts ${ROW_JOINS}
+     WHERE ${where.join(' AND ')} ORDER BY c.ts DESC, c.id DESC LIMIT ? OFFSET ?`,
+    params,
+  );
+}
+
+/** Highest cost first, unpriced last (NULLs sort last when descending). */
+function pageByCost(
+  db: Db,
+  range: { from: number; to: number },
+  plan: RangePlan,
+  filter: FactFilter,
+  byConsumer: boolean,
+  matching: number,
+  offset: number,
+  pageSize: number,
+): Row[] {
+  const rowsInTable = num(db.first('SELECT MAX(id) FROM calls')?.[0]);
+  const filtered = filter.source !== undefined || filter.consumerIdsSql !== undefined;
+  const rowsInRange = filtered ? facts(db, plan, 'none').reduce((sum, f) => sum + f.m.calls, 0) : matching;
+  // Walking the cost index reads about (rows wanted) × (table / matching) rows; the alternative reads every
+  // matching-range row and sorts.
+  const viaCostIndex = ((offset + pageSize) * rowsInTable) / Math.max(1, matching);
+  const viaRange = byConsumer ? matching : rowsInRange;
+  const index = viaCostIndex < viaRange ? 'calls_cost' : byConsumer ? 'calls_consumer_ts' : 'calls_ts';
+  const where = ['c.ts >= ?', 'c.ts < ?'];
+  const params: SqlValue[] = [range.from, range.to];
+  addFilter('c', filter, where, params);
+  params.push(pageSize, offset);
+  return db.all(
+    `${ROW_SELECT} FROM calls c INDEXED BY ${index} ${ROW_JOINS}
+     WHERE ${where.join(' AND ')} ORDER BY c.cost_nanos DESC, c.id DESC LIMIT ? OFFSET ?`,
+    params,
+  );
+}
+
+function readRecordRow(row: Row): RecordRow {
+  return {
+    id: num(row[0]),
+    key: str(row[1]),
+    ts: num(row[2]),
+    source: sourceFromCode(row[3]),
+    name: str(row[4]),
+    consumerKey: str(row[5]),
+    model: str(row[6]),
+    tokens: {
+      input: num(row[7]),
+      cacheWrite5m: num(row[8]),
+      cacheWrite1h: num(row[9]),
+      cacheRead: num(row[10]),
+      output: num(row[11]),
+    },
+    costNanos: numOrNull(row[12]),
+    durationMs: numOrNull(row[13]),
+    project: strOrNull(row[14]),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Small tables of names (consumers, models, projects, collectors, labels, price versions), each row stored once and
+ * referenced by id from the calls. Ids are cached in memory; a cache is dropped whenever a transaction that may have
+ * added rows rolls back, so it never holds an id that does not exist.
+ */
+import type { Source } from '../../shared/callRecord';
+import type { Db } from '../store/db';
+import { foldName } from '../store/schema';
+import { sourceCode } from '../store/sourceCodes';
+
+type NameTable = 'models' | 'projects' | 'collectors' | 'labels' | 'price_versions';
+const NAME_COLUMN: Readonly<Record<NameTable, string>> = {
+  models: 'name',
+  projects: 'path',
+  collectors: 'name',
+  labels: 'text',
+  price_versions: 'version',
+};
+
+export interface ConsumerEntry {
+  id: number;
+  name: string;
+}
+
+export class Interner {
+  private readonly ids = new Map<NameTable, Map<string, number>>();
+  private readonly consumers = new Map<string, ConsumerEntry>();
+
+  constructor(private readonly db: Db) {}
+
+  id(table: NameTable, value: string): number {
+    let cache = this.ids.get(table);
+    if (!cache) {
+      cache = new Map();
+      this.ids.set(table, cache);
+    }
+    const cached = cache.get(value);
+    if (cached !== undefined) return cached;
+    const column = NAME_COLUMN[table];
+    const found = this.db.first(`SELECT id FROM ${table} WHERE ${column} = ?`, [value]);
+    const id = found
+      ? (found[0] as number)
+      : (this.db.first(`INSERT INTO ${table} (${column}) VALUES (?) RETURNING id`, [value])![0] as number);
+    cache.set(value, id);
+    return id;
+  }
+
+  optionalId(table: NameTable, value: string | undefined): number | null {
+    return value === undefined ? null : this.id(table, value);
+  }
+
+  /** The consumer's row, created with this name and source when new. */
+  consumer(key: string, name: string, source: Source): ConsumerEntry {
+    const cached = this.consumers.get(key);
+    if (cached) return cached;
+    const found = this.db.first('SELECT id, name FROM consumers WHERE key = ?', [key]);
+    const entry: ConsumerEntry = found
+      ? { id: found[0] as number, name: found[1] as string }
+      : {
+          id: this.db.first('INSERT INTO consumers (key, name, search_name, source) VALUES (?, ?, ?, ?) RETURNING id', [
+            key,
+            name,
+            foldName(name),
+            sourceCode(source),
+          ])![0] as number,
+          name,
+        };
+    this.consumers.set(key, entry);
+    return entry;
+  }
+
+  /** Renames a known consumer; returns false (and changes nothing) for an unknown key or the same name. */
+  rename(key: string, name: string): boolean {
+    const entry = this.consumers.get(key) ?? this.lookupConsumer(key);
+    if (!entry || entry.name === name) return false;
+    this.db.run('UPDATE consumers SET name = ?, search_name = ? WHERE id = ?', [name, foldName(name), entry.id]);
+    entry.name = name;
+    return true;
+  }
+
+  forget(): void {
+    this.ids.clear();
+    this.consumers.clear();
+  }
+
+  private lookupConsumer(key: string): ConsumerEntry | undefined {
+    const found = this.db.first('SELECT id, name FROM consumers WHERE key = ?', [key]);
+    if (!found) return undefined;
+    const entry = { id: found[0] as number, name: found[1] as string };
+    this.consumers.set(key, entry);
+    return entry;
+  }
+}

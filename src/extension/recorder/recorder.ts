@@ -1,0 +1,234 @@
+/**
+ * The recorder: validates calls, prices them, deduplicates by key and stores them with their roll-ups, one
+ * transaction per batch. Synchronous: it runs inside the store's worker (or in-process in tests).
+ */
+import type { CallInput } from '../../shared/callRecord';
+import type { Pricer } from '../pricing';
+import type { RecordResult } from '../store/storeApi';
+import type { Db, SqlValue } from '../store/db';
+import { sourceCode } from '../store/sourceCodes';
+import { keyHash } from './keyHash';
+import { Interner } from './interning';
+import { RollupDeltas } from './rollupDeltas';
+import {
+  CALL_COLUMNS, STORED_COPY_COLUMNS, UPDATE_SQL, callTotal, insertSql, readStoredCopy, replaces,
+  type PreparedRow, type StoredCopy,
+} from './callRows';
+import { cleanName, validateCall } from './validateCall';
+import { repriceAll } from './reprice';
+
+export interface RecordOptions {
+  /**
+   * Let the names carried by these calls rename their consumers (last writer wins). The public API does; the
+   * Claude Code collector does not (it renames explicitly, when a conversation's title appears).
+   */
+  updateNames?: boolean;
+}
+
+export type RecorderLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+const INSERT_CHUNK = 16;
+
+/** What we know about one key during a batch. */
+interface KeyState {
+  stored?: StoredCopy;
+  /** The copy that will be written (an insert when there is no stored copy, else a replacement). */
+  winner?: CallInput;
+  current: { sidechain: boolean; total: number };
+}
+
+export class Recorder {
+  private readonly interner: Interner;
+  private readonly deltas = new RollupDeltas();
+  private renames = 0;
+
+  constructor(
+    private readonly db: Db,
+    private pricer: Pricer,
+    private readonly log: RecorderLog = () => {},
+  ) {
+    this.interner = new Interner(db);
+  }
+
+  get priceVersion(): string {
+    return this.pricer.version;
+  }
+
+  setPricer(pricer: Pricer): void {
+    this.pricer = pricer;
+  }
+
+  record(values: readonly unknown[], options: RecordOptions = {}): RecordResult {
+    const result: RecordResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+    const valid: CallInput[] = [];
+    values.forEach((value, index) => {
+      const checked = validateCall(value);
+      if (checked.ok) valid.push(checked.call);
+      else result.rejected.push({ index, key: checked.key, message: checked.message });
+    });
+    if (valid.length === 0) return result;
+    this.guarded(() =>
+      this.db.transaction(() => {
+        const states = this.storedCopies(valid);
+        for (const call of valid) {
+          if (options.updateNames && this.interner.rename(call.consumer.key, call.consumer.name)) this.renames++;
+          const candidate = { sidechain: call.sidechain === true, total: callTotal(call) };
+          const state = states.get(call.key);
+          if (!state) {
+            states.set(call.key, { winner: call, current: candidate });
+            result.inserted++;
+          } else if (replaces(candidate, state.current)) {
+            state.winner = call;
+            state.current = candidate;
+            result.updated++;
+          } else {
+            result.unchanged++;
+          }
+        }
+        this.write(states);
+      }),
+    );
+    return result;
+  }
+
+  /** A consumer's display name changed. Unknown keys are ignored. Returns whether anything changed. */
+  renameConsumer(key: string, name: string): boolean {
+    if (typeof key !== 'string' || typeof name !== 'string' || key === '') return false;
+    const renamed = this.guarded(() => this.interner.rename(key, cleanName(name, key)));
+    if (renamed) this.renames++;
+    return renamed;
+  }
+
+  /** How many consumers were renamed since the last call (so the store can announce a change). */
+  takeRenames(): number {
+    const n = this.renames;
+    this.renames = 0;
+    return n;
+  }
+
+  /** Recomputes every stored cost with the current pricer. Returns how many costs changed. */
+  reprice(): number {
+    return this.guarded(() =>
+      this.db.transaction(() =>
+        repriceAll(this.db, this.pricer, this.interner.id('price_versions', this.pricer.version), this.log),
+      ),
+    );
+  }
+
+  count(): number {
+    return (this.db.first('SELECT COUNT(*) FROM calls')?.[0] as number) ?? 0;
+  }
+
+  /** Stored copies of the batch's keys, found through the key-hash index. */
+  private storedCopies(calls: readonly CallInput[]): Map<string, KeyState> {
+    const keys = new Set(calls.map((c) => c.key));
+    const hashes = [...new Set([...keys].map(keyHash))];
+    const states = new Map<string, KeyState>();
+    this.db.each(
+      `SELECT ${STORED_COPY_COLUMNS} FROM calls WHERE key_hash IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(hashes)],
+      (row) => {
+        const stored = readStoredCopy(row);
+        if (keys.has(stored.key)) states.set(stored.key, { stored, current: { sidechain: stored.sidechain, total: stored.total } });
+      },
+    );
+    return states;
+  }
+
+  private write(states: Map<string, KeyState>): void {
+    const inserts: PreparedRow[] = [];
+    for (const state of states.values()) {
+      if (!state.winner) continue;
+      const row = this.prepare(state.winner);
+      if (state.stored) {
+        this.db.run(UPDATE_SQL, [...row.values, state.stored.id]);
+        this.deltas.subtract(state.stored.fact);
+        this.deltas.add(row.fact);
+      } else {
+        inserts.push(row);
+        this.deltas.add(row.fact);
+      }
+    }
+    let i = 0;
+    for (; i + INSERT_CHUNK <= inserts.length; i += INSERT_CHUNK) {
+      this.db.run(insertSql(INSERT_CHUNK), inserts.slice(i, i + INSERT_CHUNK).flatMap((r) => r.values));
+    }
+    for (; i < inserts.length; i++) this.db.run(insertSql(1), inserts[i].values);
+    this.deltas.flush(this.db);
+  }
+
+  private prepare(call: CallInput): PreparedRow {
+    const intern = this.interner;
+    const source = sourceCode(call.source);
+    const consumerId = intern.consumer(call.consumer.key, call.consumer.name, call.source).id;
+    const modelId = intern.id('models', call.model);
+    const costNanos = this.price(call);
+    const values: SqlValue[] = [
+      call.key,
+      keyHash(call.key),
+      call.requestId ?? null,
+      call.ts,
+      source,
+      consumerId,
+      modelId,
+      call.tokens.input,
+      call.tokens.cacheWrite5m,
+      call.tokens.cacheWrite1h,
+      call.tokens.cacheRead,
+      call.tokens.output,
+      call.webSearchRequests ?? null,
+      call.webFetchRequests ?? null,
+      intern.optionalId('labels', call.serviceTier),
+      intern.optionalId('labels', call.speed),
+      intern.optionalId('labels', call.inferenceGeo),
+      call.durationMs ?? null,
+      intern.optionalId('projects', call.project),
+      intern.id('collectors', call.collector),
+      call.sidechain ? 1 : 0,
+      costNanos,
+      intern.id('price_versions', this.pricer.version),
+    ];
+    if (values.length !== CALL_COLUMNS.length) throw new Error('call row does not match the calls columns');
+    return {
+      values,
+      fact: {
+        ts: call.ts,
+        source,
+        consumerId,
+        modelId,
+        costNanos,
+        input: call.tokens.input,
+        cacheWrite5m: call.tokens.cacheWrite5m,
+        cacheWrite1h: call.tokens.cacheWrite1h,
+        cacheRead: call.tokens.cacheRead,
+        output: call.tokens.output,
+      },
+    };
+  }
+
+  private price(call: CallInput): number | null {
+    try {
+      const cost = this.pricer.price(call);
+      if (cost === null) return null;
+      if (!Number.isSafeInteger(cost) || cost < 0) {
+        this.log('error', `Pricing returned an invalid cost (${cost}) for model ${call.model}; the call is stored unpriced.`);
+        return null;
+      }
+      return cost;
+    } catch (e: unknown) {
+      this.log('error', `Pricing failed for model ${call.model} (${e instanceof Error ? e.message : String(e)}); the call is stored unpriced.`);
+      return null;
+    }
+  }
+
+  /** Any failure undoes the transaction; the in-memory caches that may now point at undone rows are dropped too. */
+  private guarded<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e: unknown) {
+      this.interner.forget();
+      this.deltas.clear();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Checks a call offered to the recorder (by a collector, or by another extension through the public API, where it
+ * may be anything) and returns a clean copy holding only the fields we store. Every problem gets a sentence naming
+ * the field; a call with problems is rejected and the rest of its batch is stored.
+ */
+import { SOURCES, isSource, type CallInput, type TokenCounts } from '../../shared/callRecord';
+
+export const MAX_KEY_LENGTH = 512;
+export const MAX_NAME_LENGTH = 200;
+export const MAX_LABEL_LENGTH = 100;
+export const MAX_PATH_LENGTH = 4096;
+/** The range a JavaScript Date can hold. */
+const MAX_ABS_TS = 8.64e15;
+
+export type Validation = { ok: true; call: CallInput } | { ok: false; key: string | null; message: string };
+
+const TOKEN_FIELDS: readonly (keyof TokenCounts)[] = ['input', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'output'];
+
+export function validateCall(value: unknown): Validation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, key: null, message: `a call must be an object (got ${describe(value)})` };
+  }
+  const input = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const key = requiredString(input, 'key', MAX_KEY_LENGTH, problems);
+  const ts = input.ts;
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) {
+    problems.push(`ts must be a finite number of UTC milliseconds (got ${describe(ts)})`);
+  } else if (!Number.isInteger(ts)) {
+    problems.push(`ts must be a whole number of milliseconds (got ${ts})`);
+  } else if (Math.abs(ts) > MAX_ABS_TS) {
+    problems.push(`ts is outside the range of dates (got ${ts})`);
+  }
+  if (!isSource(input.source)) {
+    problems.push(`source must be one of ${SOURCES.join(', ')} (got ${describe(input.source)})`);
+  }
+  const consumer = readConsumer(input.consumer, problems);
+  const model = requiredString(input, 'model', MAX_LABEL_LENGTH, problems);
+  const tokens = readTokens(input.tokens, problems);
+  const webSearchRequests = optionalCount(input, 'webSearchRequests', problems);
+  const webFetchRequests = optionalCount(input, 'webFetchRequests', problems);
+  const serviceTier = optionalString(input, 'serviceTier', MAX_LABEL_LENGTH, problems);
+  const speed = optionalString(input, 'speed', MAX_LABEL_LENGTH, problems);
+  const inferenceGeo = optionalString(input, 'inferenceGeo', MAX_LABEL_LENGTH, problems);
+  const requestId = optionalString(input, 'requestId', MAX_KEY_LENGTH, problems);
+  const project = optionalString(input, 'project', MAX_PATH_LENGTH, problems);
+  const collector = requiredString(input, 'collector', MAX_LABEL_LENGTH, problems);
+  let durationMs: number | null = null;
+  if (input.durationMs !== undefined && input.durationMs !== null) {
+    const d = input.durationMs;
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) {
+      problems.push(`durationMs must be a non-negative number of milliseconds or null (got ${describe(d)})`);
+    } else {
+      durationMs = Math.round(d);
+    }
+  }
+  let sidechain = false;
+  if (input.sidechain !== undefined) {
+    if (typeof input.sidechain !== 'boolean') problems.push(`sidechain must be true or false (got ${describe(input.sidechain)})`);
+    else sidechain = input.sidechain;
+  }
+
+  if (problems.length > 0 || !consumer || !tokens) {
+    const rejectedKey = typeof input.key === 'string' && input.key ? input.key.slice(0, MAX_KEY_LENGTH) : null;
+    return { ok: false, key: rejectedKey, message: problems.join('; ') };
+  }
+  const call: CallInput = {
+    key,
+    ts: ts as number,
+    source: input.source as CallInput['source'],
+    consumer,
+    model,
+    tokens,
+    durationMs,
+    collector,
+    sidechain,
+  };
+  if (requestId !== undefined) call.requestId = requestId;
+  if (webSearchRequests !== undefined) call.webSearchRequests = webSearchRequests;
+  if (webFetchRequests !== undefined) call.webFetchRequests = webFetchRequests;
+  if (serviceTier !== undefined) call.serviceTier = serviceTier;
+  if (speed !== undefined) call.speed = speed;
+  if (inferenceGeo !== undefined) call.inferenceGeo = inferenceGeo;
+  if (project !== undefined) call.project = project;
+  return { ok: true, call };
+}
+
+function readConsumer(value: unknown, problems: string[]): CallInput['consumer'] | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`consumer must be an object { key, name } (got ${describe(value)})`);
+    return null;
+  }
+  const consumer = value as Record<string, unknown>;
+  const key = consumer.key;
+  if (typeof key !== 'string' || key.trim() === '') {
+    problems.push(`consumer.key must be a non-empty string (got ${describe(key)})`);
+    return null;
+  }
+  if (key.length > MAX_KEY_LENGTH) {
+    problems.push(`consumer.key must be at most ${MAX_KEY_LENGTH} characters (got ${key.length})`);
+    return null;
+  }
+  if (consumer.name !== undefined && typeof consumer.name !== 'string') {
+    problems.push(`consumer.name must be a string (got ${describe(consumer.name)})`);
+    return null;
+  }
+  return { key, name: cleanName(typeof consumer.name === 'string' ? consumer.name : '', key) };
+}
+
+/** Display names are short single lines; an empty one falls back to the key so the row is never nameless. */
+export function cleanName(name: string, fallback: string): string {
+  const oneLine = name.replace(/\s+/g, ' ').trim();
+  const chosen = oneLine || fallback;
+  return chosen.length > MAX_NAME_LENGTH ? `${chosen.slice(0, MAX_NAME_LENGTH - 1)}…` : chosen;
+}
+
+function readTokens(value: unknown, problems: string[]): TokenCounts | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`tokens must be an object with ${TOKEN_FIELDS.join(', ')} (got ${describe(value)})`);
+    return null;
+  }
+  const tokens = value as Record<string, unknown>;
+  const out: Partial<TokenCounts> = {};
+  let ok = true;
+  for (const field of TOKEN_FIELDS) {
+    const n = tokens[field];
+    if (!isCount(n)) {
+      problems.push(`tokens.${field} must be a non-negative integer (got ${describe(n)})`);
+      ok = false;
+    } else {
+      out[field] = n;
+    }
+  }
+  return ok ? (out as TokenCounts) : null;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function requiredString(input: Record<string, unknown>, field: string, maxLength: number, problems: string[]): string {
+  const value = input[field];
+  if (typeof value !== 'string' || value.trim() === '') {
+    problems.push(`${field} must be a non-empty string (got ${describe(value)})`);
+    return '';
+  }
+  if (value.length > maxLength) {
+    problems.push(`${field} must be at most ${maxLength} characters (got ${value.length})`);
+    return '';
+  }
+  return value;
+}
+
+function optionalString(input: Record<string, unknown>, field: string, maxLength: number, problems: string[]): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${field} must be a string when given (got ${describe(value)})`);
+    return undefined;
+  }
+  if (value.length > maxLength) {
+    problems.push(`${field} must be at most ${maxLength} characters (got ${value.length})`);
+    return undefined;
+  }
+  return value;
+}
+
+function optionalCount(input: Record<string, unknown>, field: string, problems: string[]): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isCount(value)) {
+    problems.push(`${field} must be a non-negative integer when given (got ${describe(value)})`);
+    return undefined;
+  }
+  return value;
+}
+
+/** A short, safe description of a bad value for a message (never the whole value: it could be large or private). */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : JSON.stringify(value);
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

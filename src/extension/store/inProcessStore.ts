@@ -1,0 +1,12 @@
+/**
+ * The same store without a worker thread: SQL runs on the caller's thread. For tests, the browser-test harness and
+ * small tools only — the extension uses createWorkerStore.
+ */
+import type { StoreApi } from './storeApi';
+import { StoreCore, type StoreCoreOptions } from './storeCore';
+
+export type InProcessStoreOptions = StoreCoreOptions;
+
+export function createInProcessStore(options: InProcessStoreOptions = {}): StoreApi {
+  return new StoreCore(options);
+}

@@ -1,0 +1,271 @@
+/**
+ * The store: one sql.js database with its recorder, queries, pricing and the Claude Code collector. It runs inside
+ * the store's worker (storeWorker.ts); tests and the browser harness can also use it in-process. It implements
+ * StoreApi directly, so the worker only forwards messages to it.
+ */
+import type { SqlJsStatic } from 'sql.js';
+import type { CallInput } from '../../shared/callRecord';
+import type { TimeRange } from '../../shared/period';
+import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary } from '../../shared/queries';
+import type { Collector, CollectorDeps } from '../collectors/collector';
+import { createClaudeCodeCollector } from '../collectors/claudeCode/claudeCodeCollector';
+import { createPricer, type Pricer } from '../pricing';
+import { Queries } from '../queries';
+import { Recorder } from '../recorder/recorder';
+import { ChangeAnnouncer } from './changeAnnouncer';
+import type { Db } from './db';
+import { FileStateTable } from './fileStateTable';
+import { emptyDatabase, errorText, loadDatabaseFile } from './persistence';
+import { Saver } from './saver';
+import { loadSqlJs } from './sqlJs';
+import type {
+  ClaudeCodeOptions, OpenOptions, OpenResult, RecordResult, SaveResult, ScanStats, StoreApi, StoreEvent,
+} from './storeApi';
+
+export interface StoreCoreOptions {
+  /** Path of `sql-wasm.wasm`; default: beside the bundle, else from node_modules. */
+  wasmPath?: string;
+  /** Wait after a change before saving (default 2000 ms). */
+  saveDelayMs?: number;
+  /** Wait before retrying a failed save (default 30000 ms). */
+  saveRetryMs?: number;
+  /** Clock, for the names of moved-aside files. */
+  now?: () => number;
+  /** Collector factory (tests); default: the Claude Code collector. */
+  createCollector?: (deps: CollectorDeps, options: ClaudeCodeOptions) => Collector;
+  /** Pricer factory (tests); default: the pricing module. */
+  createPricer?: (overrides: unknown) => { pricer: Pricer; problems: string[] };
+}
+
+interface OpenState {
+  db: Db;
+  recorder: Recorder;
+  queries: Queries;
+  fileState: FileStateTable;
+  saver: Saver | null;
+}
+
+const PRICE_VERSION_META = 'price_version';
+
+export class StoreCore implements StoreApi {
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  private readonly announcer = new ChangeAnnouncer((event) => this.emit(event));
+  private state: OpenState | null = null;
+  private collector: Collector | null = null;
+  private closed = false;
+  private sql: SqlJsStatic | null = null;
+
+  constructor(private readonly options: StoreCoreOptions = {}) {}
+
+  async open(options: OpenOptions = {}): Promise<OpenResult> {
+    this.assertNotClosed();
+    if (this.state) await this.shutDown();
+    const SQL = await this.sqlJs();
+    const makePricer = this.options.createPricer ?? createPricer;
+    const { pricer, problems } = makePricer(options.priceOverrides);
+    const now = this.options.now ?? Date.now;
+    const loaded = options.dbPath ? await loadDatabaseFile(SQL, options.dbPath, now) : { db: emptyDatabase(SQL), created: true };
+    const db = loaded.db;
+    db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768');
+    const recorder = new Recorder(db, pricer, (level, message) => this.emit({ type: 'log', level, message }));
+    const saver = options.dbPath
+      ? new Saver({
+          dbPath: options.dbPath,
+          snapshot: () => db.export(),
+          emit: (event) => this.emit(event),
+          delayMs: this.options.saveDelayMs,
+          retryMs: this.options.saveRetryMs,
+        })
+      : null;
+    const state: OpenState = {
+      db,
+      recorder,
+      queries: new Queries(db),
+      fileState: new FileStateTable(db, () => saver?.markDirty()),
+      saver,
+    };
+    this.state = state;
+    if (loaded.recovery) {
+      const { movedTo, loadedFrom, reason } = loaded.recovery;
+      this.emit({
+        type: 'log',
+        level: 'warn',
+        message: `The usage database could not be read (${reason}). It was kept as ${movedTo}; ` +
+          (loadedFrom === 'backup' ? 'the backup was loaded instead.' : 'there was no usable backup, so the store starts empty.'),
+      });
+      saver?.markDirty();
+    }
+    this.repriceIfPricesChanged(state);
+    return { records: recorder.count(), recovery: loaded.recovery, priceProblems: problems, priceVersion: pricer.version };
+  }
+
+  async record(calls: CallInput[]): Promise<RecordResult> {
+    const state = this.requireOpen();
+    if (!Array.isArray(calls)) throw new Error('record() expects an array of calls');
+    const result = state.recorder.record(calls, { updateNames: true });
+    this.afterWrite(state, result.inserted, result.updated);
+    this.announcer.flush();
+    return result;
+  }
+
+  async summary(range: TimeRange): Promise<Summary> {
+    return this.requireOpen().queries.summary(range);
+  }
+
+  async dashboard(query: DashboardQuery): Promise<DashboardData> {
+    return this.requireOpen().queries.dashboard(query);
+  }
+
+  async records(query: RecordsQuery): Promise<RecordsPage> {
+    return this.requireOpen().queries.records(query);
+  }
+
+  async setPriceOverrides(overrides: unknown): Promise<{ problems: string[]; priceVersion: string }> {
+    const state = this.requireOpen();
+    const { pricer, problems } = (this.options.createPricer ?? createPricer)(overrides);
+    state.recorder.setPricer(pricer);
+    this.repriceIfPricesChanged(state);
+    return { problems, priceVersion: pricer.version };
+  }
+
+  async reprice(): Promise<{ repriced: number }> {
+    const state = this.requireOpen();
+    const repriced = state.recorder.reprice();
+    this.setMeta(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
+    state.saver?.markDirty();
+    if (repriced > 0) {
+      this.announcer.note(0, repriced);
+      this.announcer.flush();
+    }
+    return { repriced };
+  }
+
+  async save(): Promise<SaveResult> {
+    const state = this.requireOpen();
+    if (!state.saver) return { saved: false, bytes: 0, ms: 0 };
+    return state.saver.save();
+  }
+
+  async startClaudeCode(options: ClaudeCodeOptions): Promise<ScanStats> {
+    const state = this.requireOpen();
+    this.collector?.stop();
+    const make = this.options.createCollector ?? createClaudeCodeCollector;
+    const collector = make(this.collectorDeps(state), options);
+    this.collector = collector;
+    return collector.start();
+  }
+
+  async rescanClaudeCode(): Promise<ScanStats> {
+    this.requireOpen();
+    if (!this.collector) throw new Error('The Claude Code import has not been started');
+    return this.collector.scan();
+  }
+
+  async cancelImport(): Promise<void> {
+    this.collector?.cancel();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.shutDown();
+    this.announcer.dispose();
+  }
+
+  onEvent(listener: (event: StoreEvent) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private collectorDeps(state: OpenState): CollectorDeps {
+    return {
+      sink: {
+        record: (calls) => {
+          const result = state.recorder.record(calls);
+          this.afterWrite(state, result.inserted, result.updated);
+          return result;
+        },
+        renameConsumer: (key, name) => {
+          state.recorder.renameConsumer(key, name);
+          this.afterWrite(state, 0, 0);
+        },
+      },
+      fileState: state.fileState,
+      log: (level, message) => this.emit({ type: 'log', level, message }),
+      onProgress: (progress) => this.emit({ type: 'progress', progress }),
+      onRecorded: () => this.announcer.flush(),
+    };
+  }
+
+  /** Schedules a save and notes the change for the next announcement. */
+  private afterWrite(state: OpenState, inserted: number, updated: number): void {
+    const renamed = state.recorder.takeRenames() > 0;
+    if (inserted === 0 && updated === 0 && !renamed) return;
+    state.saver?.markDirty();
+    this.announcer.note(inserted, updated, renamed);
+  }
+
+  /** Stored costs always follow the current price table: a new table version or new overrides re-price history. */
+  private repriceIfPricesChanged(state: OpenState): void {
+    const version = state.recorder.priceVersion;
+    if (this.getMeta(state.db, PRICE_VERSION_META) === version) return;
+    const hadRows = state.recorder.count() > 0;
+    const repriced = hadRows ? state.recorder.reprice() : 0;
+    this.setMeta(state.db, PRICE_VERSION_META, version);
+    state.saver?.markDirty();
+    if (repriced > 0) {
+      this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
+      this.announcer.note(0, repriced);
+      this.announcer.flush();
+    }
+  }
+
+  private getMeta(db: Db, key: string): string | undefined {
+    const row = db.first('SELECT value FROM meta WHERE key = ?', [key]);
+    return row ? String(row[0]) : undefined;
+  }
+
+  private setMeta(db: Db, key: string, value: string): void {
+    db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  private async shutDown(): Promise<void> {
+    this.collector?.stop();
+    this.collector = null;
+    const state = this.state;
+    this.state = null;
+    if (!state) return;
+    this.announcer.flush();
+    try {
+      await state.saver?.close();
+    } finally {
+      state.db.close();
+    }
+  }
+
+  private async sqlJs(): Promise<SqlJsStatic> {
+    this.sql ??= await loadSqlJs(this.options.wasmPath);
+    return this.sql;
+  }
+
+  private requireOpen(): OpenState {
+    this.assertNotClosed();
+    if (!this.state) throw new Error('The store is not open: call open() first');
+    return this.state;
+  }
+
+  private assertNotClosed(): void {
+    if (this.closed) throw new Error('The store is closed');
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (e: unknown) {
+        // A failing listener must not break recording; say so once through the log channel.
+        if (event.type !== 'log') this.emit({ type: 'log', level: 'error', message: `A store event listener failed: ${errorText(e)}` });
+      }
+    }
+  }
+}

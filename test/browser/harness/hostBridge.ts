@@ -1,0 +1,119 @@
+/**
+ * The Node side of the test page: the REAL DashboardController answering the page's protocol from a REAL store.
+ * Page → host goes through a Playwright binding (the stand-in's postMessage), host → page through window.postMessage,
+ * like the webview bridge in VS Code. Every message both ways is kept for assertions.
+ */
+import type { Page } from 'playwright-core';
+import type { Period } from '../../../src/shared/period';
+import type { HostMessage, ImportStatus, SourcesInfo, WebviewCommand } from '../../../src/shared/protocol';
+import type { StoreApi } from '../../../src/extension/store/storeApi';
+import { DashboardController } from '../../../src/extension/views/dashboard/dashboardController';
+
+export const HOST_BINDING = '__claudeUsageHostPost';
+
+export interface HostBridgeOptions {
+  store: StoreApi;
+  /** The host's clock (fixed, so relative times and ranges are exact). */
+  now: number;
+  period?: Period;
+  sources?: SourcesInfo;
+  costLabel?: string;
+  importStatus?: ImportStatus;
+}
+
+export class HostBridge {
+  readonly fromPage: unknown[] = [];
+  readonly toPage: HostMessage[] = [];
+  readonly commands: WebviewCommand[] = [];
+  readonly controller: DashboardController;
+  period: Period;
+  now: number;
+  revision = 0;
+  importStatus: ImportStatus;
+  private page: Page | null = null;
+  private readonly waiters: { predicate: (m: unknown) => boolean; resolve: (m: unknown) => void }[] = [];
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly o: HostBridgeOptions) {
+    this.period = o.period ?? '24h';
+    this.now = o.now;
+    this.importStatus = o.importStatus ?? { running: false, filesDone: 0, filesTotal: 0, calls: 0 };
+    this.subscription = o.store.onEvent((e) => {
+      if (e.type === 'changed') this.revision = Math.max(this.revision, e.revision);
+    });
+    this.controller = new DashboardController({
+      store: o.store,
+      post: (m) => this.post(m),
+      period: { get: () => this.period, set: (p) => (this.period = p) },
+      now: () => this.now,
+      sources: () => o.sources ?? { claudeDirs: ['/home/dev/.claude'], proxyEnabled: false },
+      costLabel: () => o.costLabel ?? 'API prices',
+      importStatus: () => this.importStatus,
+      revision: () => this.revision,
+      onCommand: (c) => this.commands.push(c),
+    });
+  }
+
+  /** Call before `page.goto`: the page says `ready` as soon as its script runs. */
+  async attach(page: Page): Promise<void> {
+    this.page = page;
+    await page.exposeBinding(HOST_BINDING, (_source, message: unknown) => {
+      this.fromPage.push(message);
+      for (const w of [...this.waiters]) {
+        if (w.predicate(message)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(message);
+        }
+      }
+      void this.controller.handle(message);
+    });
+  }
+
+  /** Resolves with the next page message matching `predicate` (already received ones do not count). */
+  nextFromPage(predicate: (m: unknown) => boolean): Promise<unknown> {
+    return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
+  }
+
+  /** Tells the page that stored data changed, as the extension does after a record or an import batch. */
+  notifyChanged(): void {
+    this.controller.notifyChanged(this.revision);
+  }
+
+  setImportStatus(status: ImportStatus): void {
+    this.importStatus = status;
+    this.controller.notifyImportStatus(status);
+  }
+
+  /** The period changed elsewhere (the status bar's command). */
+  setPeriodFromHost(period: Period): void {
+    this.period = period;
+    this.controller.notifyPeriod(period);
+  }
+
+  /** Sends any host message, e.g. a malformed or stray reply. */
+  postRaw(message: unknown): Promise<void> {
+    return this.deliver(message);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.page = null;
+  }
+
+  private post(message: HostMessage): void {
+    this.toPage.push(message);
+    void this.deliver(message);
+  }
+
+  private async deliver(message: unknown): Promise<void> {
+    const page = this.page;
+    if (!page || page.isClosed()) return;
+    try {
+      await page.evaluate((m) => {
+        (globalThis as unknown as { postMessage(data: unknown, origin: string): void }).postMessage(m, '*');
+      }, message);
+    } catch {
+      // The page navigated or closed mid-delivery; like a disposed webview, the message is dropped.
+    }
+  }
+}
