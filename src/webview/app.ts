@@ -6,7 +6,7 @@ import type { Source } from '../shared/callRecord';
 import { DEFAULT_PERIOD, defaultGranularity, type Granularity, type Period } from '../shared/period';
 import type { ImportStatus, Snapshot, SourcesInfo, WebviewCommand } from '../shared/protocol';
 import type { DashboardData, DashboardRequest, RecordSort, RecordsPage, RecordsRequest, TopBy } from '../shared/queries';
-import { applyChartDefaults, setupCharts } from './charts/chartSetup';
+import { applyChartDefaults, prefersReducedMotion, setupCharts } from './charts/chartSetup';
 import { registerComponents } from './components';
 import { h } from './dom';
 import { ProtocolClient } from './protocolClient';
@@ -21,7 +21,7 @@ import { CostChartView } from './views/costChart';
 import { EmptyStateView } from './views/emptyState';
 import { ErrorBanner } from './views/errorBanner';
 import { ImportStatusView } from './views/importStatus';
-import { createLoadingState } from './views/loadingState';
+import { LoadingState } from './views/loadingState';
 import { NavbarView } from './views/navbar';
 import { RecordsPanel } from './views/recordsPanel';
 import { SourceDonutView } from './views/sourceDonut';
@@ -58,7 +58,7 @@ export class DashboardApp {
   private readonly navbar: NavbarView;
   private readonly importView = new ImportStatusView();
   private readonly banner = new ErrorBanner();
-  private readonly loading = createLoadingState();
+  private readonly loading: LoadingState;
   private readonly content: HTMLElement;
   private readonly body: HTMLElement;
   private readonly empty: EmptyStateView;
@@ -88,6 +88,7 @@ export class DashboardApp {
       importStatus: (s) => this.onImportStatus(s),
     });
 
+    this.loading = new LoadingState(() => this.command('showLog'));
     this.navbar = new NavbarView(this.period, (p) => this.choosePeriod(p));
     this.navbar.statusSlot.appendChild(this.importView.text);
     this.empty = new EmptyStateView((c) => this.command(c));
@@ -125,7 +126,7 @@ export class DashboardApp {
     );
     this.content = h('main', { class: 'content', hidden: true }, this.empty.element, this.body);
     root.replaceChildren(
-      h('div', { class: 'dashboard', testId: TestIds.dashboard }, this.navbar.element, this.importView.bar, this.banner.element, this.loading, this.content),
+      h('div', { class: 'dashboard', testId: TestIds.dashboard }, this.navbar.element, this.importView.bar, this.banner.element, this.loading.element, this.content),
     );
 
     this.dashboardRefresh = new LatestOnly(
@@ -177,7 +178,7 @@ export class DashboardApp {
     this.navbar.setCostLabel(s.costLabel);
     this.costLabel = s.costLabel;
     this.onImportStatus(s.importStatus);
-    this.loading.hidden = true;
+    this.loading.done();
     this.content.hidden = false;
     this.applyDashboard(s.dashboard, this.dashboardRequest());
     this.applyRecords(s.records);
@@ -235,7 +236,7 @@ export class DashboardApp {
     this.consumerName = c?.name ?? null;
     this.top.setSelected(c?.key ?? null);
     this.updateRecords({ consumerKey: c?.key ?? null, page: 1 });
-    if (c) this.recordsPanel.element.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    if (c) this.recordsPanel.element.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
   }
 
   private updateRecords(patch: Partial<{ source: Source | null; search: string; consumerKey: string | null; page: number; sort: RecordSort }>): void {

@@ -6,6 +6,7 @@
 export class LatestOnly<T> {
   private running = false;
   private queued = false;
+  private busyShown = false;
 
   constructor(
     private readonly fetch: () => Promise<T>,
@@ -20,7 +21,10 @@ export class LatestOnly<T> {
       return;
     }
     this.running = true;
-    this.busy(true);
+    if (!this.busyShown) {
+      this.busyShown = true;
+      this.busy(true);
+    }
     let promise: Promise<T>;
     try {
       promise = this.fetch();
@@ -42,6 +46,7 @@ export class LatestOnly<T> {
           this.queued = false;
           this.trigger();
         } else {
+          this.busyShown = false;
           this.busy(false);
         }
       });

@@ -3,7 +3,7 @@
  * page reported in `ready`, which is the zone these formatters use, so labels and buckets agree (also across DST
  * and in :30/:45 zones).
  */
-import type { Granularity, Period } from '../shared/period';
+import type { Granularity } from '../shared/period';
 
 const fmtCache = new Map<string, Intl.DateTimeFormat>();
 function fmt(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -20,14 +20,13 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** Short axis label: "3 PM" (a new day shows "Tue 4"), or "Mon 3" / "Mar 3" for days. */
-export function bucketAxisLabel(start: number, granularity: Granularity, period: Period): string {
+/** Short axis label: "3 PM" (a new day shows "Nov 20" instead), or "Nov 13" for days. */
+export function bucketAxisLabel(start: number, granularity: Granularity): string {
   const d = new Date(start);
-  if (granularity === 'hour') {
-    if (d.getHours() === 0 && d.getMinutes() === 0) return fmt({ weekday: 'short', day: 'numeric' }).format(d);
+  if (granularity === 'hour' && !(d.getHours() === 0 && d.getMinutes() === 0)) {
     return fmt({ hour: 'numeric', minute: d.getMinutes() === 0 ? undefined : '2-digit' }).format(d);
   }
-  return period === '7d' ? fmt({ weekday: 'short', day: 'numeric' }).format(d) : fmt({ month: 'short', day: 'numeric' }).format(d);
+  return fmt({ month: 'short', day: 'numeric' }).format(d);
 }
 
 /** Full label for tooltips and the data table: "Mon, Mar 3, 3:00 PM" or "Mon, Mar 3, 2025". */

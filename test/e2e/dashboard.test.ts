@@ -32,7 +32,10 @@ import { dismissHover, eventually, runCommand, statusBarText, statusBarTooltip }
 const OPEN_DASHBOARD = 'Claude Usage: Open Usage Dashboard';
 /** Generous: the first import, a webview load or a live update on a busy 2-core machine; no assertion on speed. */
 const DEADLINE_MS = 45_000;
-const THEMES: readonly Theme[] = ['dark', 'light'];
+/** Both themes by default; CLAUDE_USAGE_E2E_THEMES=dark runs one while developing. */
+const THEMES: readonly Theme[] = (process.env.CLAUDE_USAGE_E2E_THEMES ?? 'dark,light')
+  .split(',')
+  .filter((t): t is Theme => t === 'dark' || t === 'light');
 
 for (const theme of THEMES) {
   describe(`Claude Usage in a real VS Code (${theme} theme)`, { timeout: 300_000 }, () => {
@@ -43,7 +46,8 @@ for (const theme of THEMES) {
 
     before(async () => {
       const folders = createRunFolders();
-      fixture = await writeE2EFixture(folders.home, Date.now());
+      fixture = await writeE2EFixture(folders.root, Date.now());
+      assert.equal(fixture.homeDir, folders.home, 'the fixture writes its HOME where code-server looks');
       assertClearOfEdges(fixture.calls(), Date.now(), 15 * 60_000);
       session = await startSession({ folders, theme });
     });

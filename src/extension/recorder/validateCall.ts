@@ -107,9 +107,11 @@ function readConsumer(value: unknown, problems: string[]): CallInput['consumer']
   return { key, name: cleanName(typeof consumer.name === 'string' ? consumer.name : '', key) };
 }
 
+const NEEDS_CLEANING = /^\s|\s$|\s\s|[^\S ]/;
+
 /** Display names are short single lines; an empty one falls back to the key so the row is never nameless. */
 export function cleanName(name: string, fallback: string): string {
-  const oneLine = name.replace(/\s+/g, ' ').trim();
+  const oneLine = NEEDS_CLEANING.test(name) ? name.replace(/\s+/g, ' ').trim() : name;
   const chosen = oneLine || fallback;
   return chosen.length > MAX_NAME_LENGTH ? `${chosen.slice(0, MAX_NAME_LENGTH - 1)}…` : chosen;
 }

@@ -55,7 +55,9 @@ async function readCandidate(SQL: SqlJsStatic, file: string): Promise<Candidate>
   try {
     bytes = await fs.readFile(file);
   } catch (e: unknown) {
-    if (errorCode(e) === 'ENOENT') return { ok: false, missing: true, reason: 'the file does not exist' };
+    // ENOTDIR: a file stands where the folder should be; there is no database to lose, and saving will say so.
+    const code = errorCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true, reason: 'the file does not exist' };
     return { ok: false, missing: false, reason: `the file cannot be read (${errorText(e)})` };
   }
   if (bytes.length === 0) return { ok: false, missing: false, reason: 'the file is empty' };

@@ -90,7 +90,6 @@ export class Saver {
       this.timer = undefined;
       void this.save();
     }, ms);
-    this.timer.unref?.();
   }
 
   private cancelTimer(): void {

@@ -121,7 +121,7 @@ export class CostChartView {
     const p = this.plotted;
     if (!p) return { labels: [], values: [] };
     return {
-      labels: p.series.map((pt) => bucketAxisLabel(pt.start, p.granularity, p.period)),
+      labels: p.series.map((pt) => bucketAxisLabel(pt.start, p.granularity)),
       values: p.series.map((pt) => pt.costNanos / NANOS_PER_USD),
     };
   }

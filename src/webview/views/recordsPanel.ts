@@ -147,7 +147,10 @@ export class RecordsPanel {
     const name = this.filters.consumerName ?? 'the selected conversation';
     const clear = h('button', { type: 'button', class: 'chip-clear', testId: TestIds.consumerChipClear, 'aria-label': `Show all calls, not only ${name}`, title: 'Clear' }, iconOf('close'));
     clear.addEventListener('click', () => this.cb.onClearConsumer());
-    replaceChildren(this.chipSlot, h('span', { class: 'chip', testId: TestIds.consumerChip }, h('span', { class: 'chip-label' }, 'Only '), h('span', { class: 'chip-name', title: name }, name), clear));
+    replaceChildren(
+      this.chipSlot,
+      h('span', { class: 'chip', testId: TestIds.consumerChip }, h('span', { class: 'chip-text', title: name }, 'Only ', h('strong', {}, name)), clear),
+    );
     this.chipSlot.hidden = false;
   }
 

@@ -47,7 +47,29 @@ export async function openDashboard(browser: Browser, server: PageServer, bridge
   return { context, page, errors };
 }
 
+export interface CspViolation {
+  directive: string;
+  blocked: string;
+  sample: string;
+  where: string;
+}
+
 /** CSP violations the page reported (the stand-in listens for `securitypolicyviolation`). */
-export function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+export function cspViolations(page: Page): Promise<CspViolation[]> {
+  return page.evaluate(() => (globalThis as unknown as { __cspViolations?: CspViolation[] }).__cspViolations ?? []);
+}
+
+/**
+ * The one tolerated report: FAST (under the toolkit) probes `:focus-visible` support by adding an EMPTY <style>
+ * element, which a CSP without a style nonce blocks; nothing is lost (it falls back to `:focus`). Recognised by its
+ * empty sample, and in the console by the hash of the empty string.
+ */
+const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
+export function isFastFocusProbe(v: CspViolation): boolean {
+  return v.directive === 'style-src-elem' && v.blocked === 'inline' && v.sample === '';
+}
+
+export function isFastFocusProbeMessage(text: string): boolean {
+  return text.includes('Applying inline style violates') && text.includes(EMPTY_STYLE_HASH);
 }

@@ -71,7 +71,7 @@ export const CONSUMERS: ConsumerSpec[] = [
     model: 'claude-sonnet-5-5',
     tokens: tokens(2000, 1500),
     durationMs: 15300,
-    agesMin: every(10, 20, 61),
+    agesMin: every(10, 21, 61),
   },
   {
     key: 'agent-nightly',

@@ -19,18 +19,23 @@ export interface HostBridgeOptions {
   sources?: SourcesInfo;
   costLabel?: string;
   importStatus?: ImportStatus;
+  /** Keep the page's messages unanswered until `release()` (to see the loading state). */
+  hold?: boolean;
 }
 
 export class HostBridge {
   readonly fromPage: unknown[] = [];
   readonly toPage: HostMessage[] = [];
   readonly commands: WebviewCommand[] = [];
+  /** Errors the controller threw while handling a page message (it should not throw; kept for assertions). */
+  readonly hostErrors: unknown[] = [];
   readonly controller: DashboardController;
   period: Period;
   now: number;
   revision = 0;
   importStatus: ImportStatus;
   private page: Page | null = null;
+  private held: unknown[] | null;
   private readonly waiters: { predicate: (m: unknown) => boolean; resolve: (m: unknown) => void }[] = [];
   private readonly subscription: { dispose(): void };
 
@@ -38,6 +43,7 @@ export class HostBridge {
     this.period = o.period ?? '24h';
     this.now = o.now;
     this.importStatus = o.importStatus ?? { running: false, filesDone: 0, filesTotal: 0, calls: 0 };
+    this.held = o.hold ? [] : null;
     this.subscription = o.store.onEvent((e) => {
       if (e.type === 'changed') this.revision = Math.max(this.revision, e.revision);
     });
@@ -65,8 +71,20 @@ export class HostBridge {
           w.resolve(message);
         }
       }
-      void this.controller.handle(message);
+      if (this.held) this.held.push(message);
+      else this.handle(message);
     });
+  }
+
+  /** Answers the messages held so far, and the following ones as they come. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const m of held) this.handle(m);
+  }
+
+  private handle(message: unknown): void {
+    this.controller.handle(message).catch((e: unknown) => this.hostErrors.push(e));
   }
 
   /** Resolves with the next page message matching `predicate` (already received ones do not count). */

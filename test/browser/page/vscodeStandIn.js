@@ -13,7 +13,12 @@
   var acquired = false;
   window.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', function (e) {
-    window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+    window.__cspViolations.push({
+      directive: e.violatedDirective,
+      blocked: e.blockedURI || '',
+      sample: e.sample || '',
+      where: (e.sourceFile || '') + ':' + e.lineNumber,
+    });
   });
   window.acquireVsCodeApi = function () {
     if (acquired) throw new Error('An instance of the VS Code API has already been acquired');

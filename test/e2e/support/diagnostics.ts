@@ -18,15 +18,19 @@ function walk(dir: string): string[] {
   return out;
 }
 
+function allLogs(userDataDir: string): string[] {
+  return walk(path.join(userDataDir, 'logs')).filter((file) => file.endsWith('.log'));
+}
+
 /**
- * Log files under the user-data-dir's logs folder that matter for the extension: the (remote) extension host's
- * log and output channels written by extensions (ours is "Claude Usage").
+ * The logs that explain an extension failure, most useful first: our own output channel ("Claude Usage"), then the
+ * (remote) extension host's log. Other extensions' channels and empty files are left out of the report.
  */
 export function extensionLogFiles(userDataDir: string): string[] {
-  return walk(path.join(userDataDir, 'logs')).filter((file) => {
-    const rel = file.toLowerCase();
-    return rel.endsWith('.log') && (/exthost/.test(rel) || /claude/.test(rel));
-  });
+  const logs = allLogs(userDataDir).filter((file) => statSync(file).size > 0);
+  const ours = logs.filter((file) => /claude/i.test(path.basename(file)));
+  const host = logs.filter((file) => /exthost\.log$/i.test(path.basename(file)));
+  return [...ours, ...host];
 }
 
 function tail(text: string, lines: number): string {
@@ -57,7 +61,7 @@ export function diagnosticReport(sources: DiagnosticSources): string {
 /** Copies every log to `targetDir` (CI keeps test-output/), so a failure can be read after the run folder is gone. */
 export function saveLogs(sources: DiagnosticSources, targetDir: string): void {
   mkdirSync(targetDir, { recursive: true });
-  for (const file of extensionLogFiles(sources.userDataDir)) {
+  for (const file of allLogs(sources.userDataDir)) {
     const name = path.relative(path.join(sources.userDataDir, 'logs'), file).replace(/[\\/]/g, '__');
     copyFileSync(file, path.join(targetDir, name));
   }

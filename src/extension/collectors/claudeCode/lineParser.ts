@@ -4,6 +4,7 @@
  * go through JSON.parse and typed narrowing of `unknown`. Nothing here keeps prompt or response text except a
  * candidate name, which the caller cuts short.
  */
+import { cutAssistantContent, cutUserContent } from './contentCut';
 import { asObject, anyString, shortString, timestampMs, type JsonObject } from './narrow';
 import { isRealPromptText, type TitleSlot } from './names';
 import { readUsage, type UsageFacts } from './usage';
@@ -50,6 +51,8 @@ const TITLE_FIELDS: Readonly<Record<string, [TitleSlot, string]>> = {
   'last-prompt': ['lastPrompt', 'lastPrompt'],
   summary: ['summary', 'summary'],
 };
+/** Below this, cutting the content out costs more than parsing it (measured); above, it saves most of the parse. */
+const CUT_FROM_BYTES = 2048;
 /** A prompt longer than this is cut before it is kept as a name candidate. */
 const PROMPT_KEEP = 2000;
 
@@ -57,8 +60,9 @@ const PROMPT_KEEP = 2000;
  * Parses one line (without its newline). `complete` is false for a last line that has no newline yet: it is only
  * taken when it already parses as a whole object (a prefix of a JSON object is never itself a JSON object), and a
  * failure is reported as `pending` so the caller reads it again later instead of counting it as bad.
+ * `wantPrompt`: whether a user line's text could still name something (else its content is not even parsed).
  */
-export function parseLine(bytes: Buffer, complete = true): ParsedLine | { kind: 'pending' } {
+export function parseLine(bytes: Buffer, complete = true, wantPrompt = true): ParsedLine | { kind: 'pending' } {
   let start = 0;
   let end = bytes.length - 1;
   while (start <= end && isSpace(bytes[start])) start++;
@@ -68,6 +72,10 @@ export function parseLine(bytes: Buffer, complete = true): ParsedLine | { kind: 
     return complete ? { kind: 'bad', reason: 'not a JSON object' } : { kind: 'pending' };
   }
   if (complete && !mayMatter(bytes)) return IGNORED;
+  if (complete && bytes.length >= CUT_FROM_BYTES) {
+    const fast = parseWithoutContent(bytes, wantPrompt);
+    if (fast) return fast;
+  }
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8', start, end + 1));
@@ -77,6 +85,23 @@ export function parseLine(bytes: Buffer, complete = true): ParsedLine | { kind: 
   const obj = asObject(value);
   if (!obj) return { kind: 'bad', reason: 'not a JSON object' };
   return interpret(obj);
+}
+
+/** The common lines parsed without their message content (see contentCut.ts); undefined: parse the whole line. */
+function parseWithoutContent(bytes: Buffer, wantPrompt: boolean): ParsedLine | undefined {
+  const assistant = cutAssistantContent(bytes);
+  const cut = assistant ?? (wantPrompt ? undefined : cutUserContent(bytes));
+  if (!cut) return undefined;
+  let obj: JsonObject | undefined;
+  try {
+    obj = asObject(JSON.parse(cut.toString('utf8')));
+  } catch {
+    return undefined;
+  }
+  if (!obj) return undefined;
+  const parsed = interpret(obj);
+  if (assistant) return (parsed.kind === 'call' && parsed.call.id !== undefined) || parsed.kind === 'notCall' ? parsed : undefined;
+  return parsed.kind === 'user' && parsed.env.ts !== undefined ? parsed : undefined;
 }
 
 function isSpace(b: number): boolean {

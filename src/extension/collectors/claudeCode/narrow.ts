@@ -19,8 +19,41 @@ export function anyString(value: unknown): string | undefined {
 /** An ISO timestamp as UTC ms, or undefined when missing or not a date. */
 export function timestampMs(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length < 10 || value.length > 40) return undefined;
+  const fast = value.length === 24 ? utcIsoMs(value) : undefined;
+  if (fast !== undefined) return fast;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` (what Claude Code writes) without Date.parse; undefined for anything else. */
+function utcIsoMs(s: string): number | undefined {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return undefined;
+  if (s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const milli = digits(s, 20, 3);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** No single call comes near this many tokens in one field; anything larger is corrupt input, not usage. */

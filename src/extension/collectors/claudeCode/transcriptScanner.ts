@@ -200,7 +200,7 @@ export class TranscriptScanner {
         plan.from,
         st.size,
         (bytes, complete) => {
-          const parsed = bytes === null ? (complete ? { kind: 'bad' as const, reason: 'line too large' } : null) : parseLine(bytes, complete);
+          const parsed = bytes === null ? (complete ? { kind: 'bad' as const, reason: 'line too large' } : null) : parseLine(bytes, complete, ctx.wantsPrompt(bytes));
           if (parsed === null || parsed.kind === 'pending') return false;
           lineNo++;
           const reason = ctx.handle(parsed);

@@ -35,12 +35,13 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Directory entries, or an empty list when the directory does not exist yet. */
+/** Directory entries, or an empty list when the directory does not exist (yet, or because a file is in the way). */
 export async function listDir(dir: string): Promise<string[]> {
   try {
     return await fsp.readdir(dir);
   } catch (e: unknown) {
-    if (errorCode(e) === 'ENOENT') return [];
+    const code = errorCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw e;
   }
 }

@@ -20,6 +20,11 @@ export interface AppendResult {
   appended: number;
   /** Calls refused before anything was written (each with the same message the recorder would give). */
   rejected: RecordRejection[];
+  /**
+   * How many times the batch was written again because a rotation retired the file during the append (each time
+   * the batch may now be in the journal twice; the recorder's dedup by key absorbs it).
+   */
+  rewrites: number;
 }
 
 export class JournalAppendError extends Error {
@@ -50,16 +55,18 @@ export async function appendToJournal(storageDir: string, calls: readonly unknow
     }
     lines.push(line);
   });
-  if (lines.length === 0) return { appended: 0, rejected };
+  if (lines.length === 0) return { appended: 0, rejected, rewrites: 0 };
   // Each line STARTS with a newline too: if an earlier writer died after a partial write (disk full), its torn
   // bytes end at our newline and become one skipped line instead of swallowing our first call.
   const bytes = Buffer.from(`\n${lines.join('\n')}\n`, 'utf8');
-  await appendBytes(journalDirOf(storageDir), bytes);
-  return { appended: lines.length, rejected };
+  const rewrites = await appendBytes(journalDirOf(storageDir), bytes);
+  return { appended: lines.length, rejected, rewrites };
 }
 
-async function appendBytes(journalDir: string, bytes: Buffer): Promise<void> {
+/** Resolves with the number of rewrites once the bytes are durable in the live generation. */
+async function appendBytes(journalDir: string, bytes: Buffer): Promise<number> {
   let lastError: unknown;
+  let rewrites = 0;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let target: string;
     try {
@@ -87,7 +94,8 @@ async function appendBytes(journalDir: string, bytes: Buffer): Promise<void> {
         continue;
       }
       await handle.sync();
-      if (await stillLive(handle, target)) return;
+      if (await stillLive(handle, target)) return rewrites;
+      rewrites += 1;
       // A rotation retired this file while we wrote: the reader may already be past it, so write again into the
       // new generation. A duplicate line is harmless (the recorder dedups by key); a lost one is not.
       lastError = new Error('the journal was rotated during the append');

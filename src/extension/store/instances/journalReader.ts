@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { CallInput } from '../../../shared/callRecord';
 import { validateCall } from '../../recorder/validateCall';
-import { errorCode, errorMessage } from './fsUtil';
+import { errorCode } from './fsUtil';
 import { generationName, highestGeneration, journalDirOf, listGenerations, type GenerationState } from './journalFiles';
 
 /** Plain JSON, saved with the database. */
@@ -60,6 +60,8 @@ export function isJournalPosition(value: unknown): value is JournalPosition {
 
 interface GenerationRead {
   offset: number;
+  /** Stopped at the byte budget with complete lines left. */
+  more: boolean;
   finished: boolean;
   bytesRead: number;
   vanished: boolean;
@@ -117,6 +119,7 @@ export class JournalReader {
       }
       this.pos.offsets[String(generation)] = result.offset;
       if (result.finished) finished.add(generation);
+      if (result.more) out.more = true;
       budget -= result.bytesRead;
     }
     const missing = new Set(out.missing);
@@ -148,7 +151,7 @@ export class JournalReader {
         await handle.close().catch(() => undefined);
       }
     }
-    return { offset, finished: false, bytesRead: 0, vanished: true };
+    return { offset, finished: false, bytesRead: 0, vanished: true, more: false };
   }
 }
 
@@ -171,53 +174,55 @@ async function readLines(
     offset = 0;
   }
   const end = Math.min(size, offset + budget);
-  let consumed = offset; // Byte after the last newline we processed.
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let consumed = offset; // The byte after the last newline processed.
+  let position = offset;
+  let lineStart = offset; // Where the line being assembled began.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let discarding = false;
-  let position = offset;
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  while (position < end || (pendingBytes > 0 && position < size)) {
-    const want = Math.min(CHUNK_BYTES, size - position);
-    const { bytesRead } = await handle.read(buffer, 0, want, position);
+  while (position < size) {
+    // Past the budget, finish only the line in progress.
+    if (position >= end && pendingBytes === 0 && !discarding) break;
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
     if (bytesRead === 0) break;
-    let lineStart = 0;
-    for (let i = buffer.indexOf(NEWLINE, 0); i !== -1 && i < bytesRead; i = buffer.indexOf(NEWLINE, i + 1)) {
-      const lineOffset = position + lineStart - pendingBytes;
-      if (discarding) {
-        skip(out, name, lineOffset, 'a line longer than 1 MiB');
-        discarding = false;
-      } else {
-        const line = pendingBytes > 0 ? Buffer.concat([...pending, buffer.subarray(lineStart, i)]) : buffer.subarray(lineStart, i);
-        takeLine(line, name, lineOffset, out);
-      }
+    const chunk = buffer.subarray(0, bytesRead);
+    let from = 0;
+    for (let nl = chunk.indexOf(NEWLINE, from); nl !== -1; nl = chunk.indexOf(NEWLINE, from)) {
+      if (discarding) skip(out, name, lineStart, 'a line longer than 1 MiB');
+      else takeLine(pendingBytes > 0 ? Buffer.concat([...pending, chunk.subarray(from, nl)]) : chunk.subarray(from, nl), name, lineStart, out);
       pending = [];
       pendingBytes = 0;
-      lineStart = i + 1;
-      consumed = position + i + 1;
+      discarding = false;
+      from = nl + 1;
+      consumed = position + from;
+      lineStart = consumed;
+      if (consumed >= end) break;
     }
-    if (lineStart < bytesRead) {
-      if (!discarding) {
-        pending.push(Buffer.from(buffer.subarray(lineStart, bytesRead)));
-        pendingBytes += bytesRead - lineStart;
-      }
+    if (consumed >= end && pendingBytes === 0 && !discarding) {
+      position = consumed;
+      break;
+    }
+    if (from < bytesRead && !discarding) {
+      pending.push(Buffer.from(chunk.subarray(from)));
+      pendingBytes += bytesRead - from;
       if (pendingBytes > MAX_LINE_BYTES) {
+        // Never buffer garbage: drop it, and move the offset past it so the next read does not start over.
         discarding = true;
         pending = [];
         pendingBytes = 0;
-        consumed = position + bytesRead; // Never buffer garbage again on the next read.
       }
     }
     position += bytesRead;
-    if (consumed >= end && pendingBytes === 0 && !discarding) break;
+    if (discarding) consumed = position;
   }
   let finished = false;
-  if (retired && position >= size && consumed <= size) {
-    if (consumed < size) skip(out, name, consumed, 'an incomplete last line');
+  if (retired && position >= size) {
+    if (consumed < size || discarding) skip(out, name, lineStart, 'an incomplete last line');
     consumed = size;
     finished = true;
   }
-  return { offset: consumed, finished, bytesRead: consumed - startOffset, vanished: false };
+  return { offset: consumed, finished, bytesRead: position - offset, vanished: false, more: !finished && consumed < size && consumed >= end };
 }
 
 function takeLine(line: Buffer, name: string, offset: number, out: JournalRead): void {
@@ -248,4 +253,3 @@ function clonePosition(p: JournalPosition): JournalPosition {
   return { doneThrough: p.doneThrough, offsets: { ...p.offsets } };
 }
 
-export { errorMessage as describeJournalError };

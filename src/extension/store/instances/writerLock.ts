@@ -60,7 +60,7 @@ export class WriterLock {
   private timer: NodeJS.Timeout | undefined;
   private watcher: FolderWatch | undefined;
   private knownOwner: LockOwner | null = null;
-  private lastClaimError: string | undefined;
+  private lastProblem: string | undefined;
 
   private constructor(
     storageDir: string,
@@ -76,7 +76,12 @@ export class WriterLock {
   /** Claims the lock if it is free or stale, otherwise follows; keeps doing so in the background until `close()`. */
   static async acquireOrWatch(storageDir: string, options: WriterLockOptions): Promise<WriterLock> {
     const lock = new WriterLock(storageDir, options);
-    await fsp.mkdir(lock.lockDir, { recursive: true });
+    try {
+      await fsp.mkdir(lock.lockDir, { recursive: true });
+    } catch (e: unknown) {
+      // Read-only or broken storage: follow (never save) and keep trying; the claim step reports the problem.
+      lock.log('warn', `Cannot create the lock folder ${lock.lockDir}: ${errorMessage(e)}.`);
+    }
     await lock.serialized(() => lock.tick());
     lock.timer = setInterval(() => void lock.serialized(() => lock.tick()), lock.heartbeatMs);
     lock.timer.unref?.();
@@ -218,14 +223,12 @@ export class WriterLock {
     const owner: LockOwner = { instanceId: this.options.instanceId, pid: process.pid, hostname: this.hostname, startedAt: Date.now(), epoch };
     let created: 'created' | 'exists';
     try {
+      await fsp.mkdir(this.lockDir, { recursive: true });
       created = await createLockFile(this.lockDir, owner);
     } catch (e: unknown) {
-      const message = `Cannot create the writer lock in ${this.lockDir}: ${errorMessage(e)}. This instance will not save.`;
-      if (message !== this.lastClaimError) this.log('warn', message);
-      this.lastClaimError = message;
+      this.log('warn', `Cannot create the writer lock in ${this.lockDir}: ${errorMessage(e)}. This instance will not save.`);
       return;
     }
-    this.lastClaimError = undefined;
     if (created === 'exists') return; // Another contender won this epoch.
     const mine = path.join(this.lockDir, entryName(epoch, 'held'));
     if (!(await this.claimStands(epoch, judged))) {
@@ -234,8 +237,8 @@ export class WriterLock {
     }
     this.heldEpoch = epoch;
     await this.beat(mine);
-    this.become(owner);
     await this.sweepOlder(epoch);
+    this.become(owner);
   }
 
   /**
@@ -276,13 +279,17 @@ export class WriterLock {
     this.notify(() => this.options.onLostWriter?.(reason));
   }
 
+  /** Tidying only: a failure here must never keep a rightful claim from taking effect. */
   private async sweepOlder(epoch: number): Promise<void> {
-    const entries: LockEntry[] = await listLockEntries(this.lockDir);
-    for (const entry of entries) {
-      if (entry.epoch >= epoch) continue;
-      await fsp.unlink(path.join(this.lockDir, entry.name)).catch(() => undefined);
+    try {
+      const entries: LockEntry[] = await listLockEntries(this.lockDir);
+      for (const entry of entries) {
+        if (entry.epoch < epoch) await fsp.unlink(path.join(this.lockDir, entry.name)).catch(() => undefined);
+      }
+      await sweepTempFiles(this.lockDir, 60_000, Date.now());
+    } catch (e: unknown) {
+      this.log('warn', `Could not tidy the lock folder: ${errorMessage(e)}`);
     }
-    await sweepTempFiles(this.lockDir, 60_000, Date.now()).catch(() => undefined);
   }
 
   private notify(callback: () => void | Promise<void> | undefined): void {
@@ -294,7 +301,10 @@ export class WriterLock {
     }
   }
 
+  /** A problem that persists (a read-only folder) is reported once, not at every heartbeat. */
   private log(level: 'info' | 'warn' | 'error', message: string): void {
+    if (level !== 'info' && message === this.lastProblem) return;
+    if (level !== 'info') this.lastProblem = message;
     this.options.log?.(level, message);
   }
 }

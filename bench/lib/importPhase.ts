@@ -1,0 +1,135 @@
+/**
+ * The corpus through the real store: the worker bundle, a database file in a temp folder, the Claude Code collector.
+ * Cold import (with the host thread's event-loop delay and the process's memory), re-scans with nothing new, and the
+ * latency of one appended line through the live watcher.
+ */
+import fs from 'node:fs';
+import type { CorpusManifest } from '../corpus';
+import * as L from '../corpus/lines';
+import { iso } from '../corpus/session';
+import { createWorkerStore } from '../../src/extension/store/storeClient';
+import type { ScanStats, StoreApi, StoreEvent } from '../../src/extension/store/storeApi';
+import type { Summary } from '../../src/shared/queries';
+import { LoopDelayMonitor, type LoopDelay } from './eventLoop';
+import { MemorySampler, type MemoryPeak } from './memory';
+import { median, sleep, timed } from './stats';
+
+export interface StoreLogs {
+  counts: Record<'info' | 'warn' | 'error', number>;
+  samples: string[];
+}
+
+export interface OpenedStore {
+  store: StoreApi;
+  logs: StoreLogs;
+  /** Process RSS before the worker started: the host's share of later peaks. */
+  baselineRss: number;
+  startMs: number;
+}
+
+export async function openStore(workerPath: string, dbPath: string, onEvent?: (e: StoreEvent) => void): Promise<OpenedStore> {
+  const baselineRss = process.memoryUsage().rss;
+  const logs: StoreLogs = { counts: { info: 0, warn: 0, error: 0 }, samples: [] };
+  const { value: store, ms } = await timed(async () => {
+    const s = createWorkerStore({ workerPath });
+    s.onEvent((e) => {
+      if (e.type === 'log') {
+        logs.counts[e.level]++;
+        if (e.level !== 'info' && logs.samples.length < 5) logs.samples.push(`${e.level}: ${e.message.slice(0, 300)}`);
+      }
+      onEvent?.(e);
+    });
+    await s.open({ dbPath });
+    return s;
+  });
+  return { store, logs, baselineRss, startMs: ms };
+}
+
+export interface ColdImport {
+  ms: number;
+  stats: ScanStats;
+  loop: LoopDelay;
+  memory: MemoryPeak;
+  all: Summary;
+}
+
+export const ALL_TIME = { from: 0, to: 8.64e15 };
+
+export async function coldImport(store: StoreApi, configDir: string): Promise<ColdImport> {
+  const loop = new LoopDelayMonitor();
+  const mem = new MemorySampler();
+  mem.start();
+  loop.start();
+  const { value: stats, ms } = await timed(() => store.startClaudeCode({ configDirs: [configDir], watch: false }));
+  const loopDelay = loop.stop();
+  const memory = mem.stop();
+  const all = await store.summary(ALL_TIME);
+  return { ms, stats, loop: loopDelay, memory, all };
+}
+
+export async function rescans(store: StoreApi, runs: number): Promise<{ ms: number[]; last: ScanStats }> {
+  const out: number[] = [];
+  let last: ScanStats | undefined;
+  for (let i = 0; i < runs; i++) {
+    const r = await timed(() => store.rescanClaudeCode());
+    out.push(r.ms);
+    last = r.value;
+  }
+  return { ms: out, last: last! };
+}
+
+export interface AppendLatency {
+  /** Append → visible in summary(), per run. */
+  visibleMs: number[];
+  debounceMs: number;
+  /** The full scan when watching starts (nothing new). */
+  watchStartMs: number;
+  error?: string;
+}
+
+/**
+ * Appends one new API call at a time to a recent conversation while the live watcher runs, and polls summary() until
+ * the call is there. The file is truncated back afterwards, so the cached corpus stays as generated.
+ */
+export async function appendLatency(
+  store: StoreApi, manifest: CorpusManifest, runs: number, debounceMs: number,
+): Promise<AppendLatency> {
+  const { live, configDir } = manifest;
+  const started = await timed(() => store.startClaudeCode({ configDirs: [configDir], watch: true, debounceMs, pollMs: 600_000 }));
+  await sleep(300);
+  const visible: number[] = [];
+  const head = L.envelopeHead({ sessionId: live.sessionId, cwd: live.cwd, version: '2.1.331', gitBranch: 'main', entrypoint: 'claude-vscode', isSidechain: false });
+  try {
+    for (let i = 0; i < runs; i++) {
+      const ts = Date.now() + i;
+      const line = L.assistantLine(head, {
+        parentUuid: null, uuid: `bench-live-${ts}`, ts: iso(ts), model: 'claude-sonnet-4-5-20250929',
+        msgId: `msg_01benchlive${ts.toString(36)}`, requestId: `req_011Cbenchlive${ts.toString(36)}`,
+        block: L.textBlock('Done.'), stopReason: 'end_turn',
+        usage: L.usageJson({ input: 3, cacheWrite5m: 120, cacheWrite1h: 0, cacheRead: 40_000, output: 80, webSearch: 0 }, false),
+      });
+      const range = { from: ts, to: ts + 1 };
+      const t0 = performance.now();
+      fs.appendFileSync(live.file, line);
+      const appended = performance.now();
+      for (;;) {
+        if ((await store.summary(range)).calls > 0) break;
+        if (performance.now() - t0 > 15_000) throw new Error('the appended call did not appear within 15 s');
+        await sleep(2);
+      }
+      visible.push(performance.now() - appended);
+      await sleep(debounceMs + 200);
+    }
+    return { visibleMs: visible, debounceMs, watchStartMs: started.ms };
+  } catch (e: unknown) {
+    return { visibleMs: visible, debounceMs, watchStartMs: started.ms, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    fs.truncateSync(live.file, live.bytes);
+    // Back to a single scan without watchers, so nothing re-scans behind the later measurements.
+    await store.startClaudeCode({ configDirs: [configDir], watch: false });
+  }
+}
+
+export function medianOr(values: number[]): number {
+  return values.length ? median(values) : NaN;
+}

@@ -1,0 +1,186 @@
+// Deduplication by key, roll-ups kept equal to the rows, renames and re-pricing — on the recorder itself.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { SqlJsStatic } from 'sql.js';
+import type { CallInput } from '../../src/shared/callRecord';
+import { Recorder } from '../../src/extension/recorder/recorder';
+import type { Db } from '../../src/extension/store/db';
+import { emptyDatabase } from '../../src/extension/store/persistence';
+import { loadSqlJs } from '../../src/extension/store/sqlJs';
+import { Queries } from '../../src/extension/queries';
+import { REBUILD_ROLLUPS_SQL } from '../../src/extension/store/schema';
+import { WASM_PATH, dedupReference, fakeCost, fakePricer, makeCall, randomCalls, tokens } from './storeFixtures';
+
+let SQL: SqlJsStatic;
+before(async () => {
+  SQL = await loadSqlJs(WASM_PATH);
+});
+
+function setup(): { db: Db; recorder: Recorder; queries: Queries } {
+  const db = emptyDatabase(SQL);
+  return { db, recorder: new Recorder(db, fakePricer()), queries: new Queries(db) };
+}
+
+const ALL = { from: -8.64e15, to: 8.64e15 };
+
+function storedOutputs(queries: Queries): Map<string, { output: number; consumerKey: string; costNanos: number | null }> {
+  const out = new Map<string, { output: number; consumerKey: string; costNanos: number | null }>();
+  for (let page = 1; ; page++) {
+    const result = queries.records({ range: ALL, page, pageSize: 500 });
+    for (const row of result.rows) out.set(row.key, { output: row.tokens.output, consumerKey: row.consumerKey, costNanos: row.costNanos });
+    if (page * result.pageSize >= result.total) break;
+  }
+  return out;
+}
+
+/** The maintained roll-ups must equal a rebuild from rows, row for row. */
+function assertRollupsMatchRows(db: Db): void {
+  const snapshot = (): string =>
+    JSON.stringify(db.all('SELECT * FROM rollup_15m ORDER BY bucket, source, consumer_id, model_id, priced'));
+  const maintained = snapshot();
+  db.exec('SAVEPOINT check_rollups');
+  db.exec(REBUILD_ROLLUPS_SQL);
+  const rebuilt = snapshot();
+  db.exec('ROLLBACK TO check_rollups; RELEASE check_rollups');
+  assert.equal(maintained, rebuilt, 'roll-ups drifted from the rows');
+}
+
+describe('deduplication by key', () => {
+  it('the same key twice keeps one row: the copy with the larger token total', () => {
+    const { db, recorder, queries } = setup();
+    const partial = makeCall({ key: 'msg_stream', tokens: tokens({ input: 3, cacheRead: 1000, output: 1 }) });
+    const final = { ...partial, tokens: tokens({ input: 3, cacheRead: 1000, output: 412 }) };
+    assert.deepEqual(recorder.record([partial]), { inserted: 1, updated: 0, unchanged: 0, rejected: [] });
+    assert.deepEqual(recorder.record([final]), { inserted: 0, updated: 1, unchanged: 0, rejected: [] });
+    assert.deepEqual(recorder.record([partial]), { inserted: 0, updated: 0, unchanged: 1, rejected: [] });
+    assert.deepEqual(recorder.record([final]), { inserted: 0, updated: 0, unchanged: 1, rejected: [] }, 'equal copies change nothing');
+    const rows = storedOutputs(queries);
+    assert.equal(rows.size, 1);
+    assert.equal(rows.get('msg_stream')?.output, 412);
+    assert.equal(rows.get('msg_stream')?.costNanos, fakeCost(final.tokens, 3));
+    assertRollupsMatchRows(db);
+  });
+
+  it('never sums copies and never keeps simply the first', () => {
+    const { queries, recorder } = setup();
+    const copies = [5, 200, 90].map((output) => makeCall({ key: 'msg_x', tokens: tokens({ input: 10, output }) }));
+    const result = recorder.record(copies);
+    assert.deepEqual([result.inserted, result.updated, result.unchanged], [1, 1, 1]);
+    const summary = queries.summary(ALL);
+    assert.equal(summary.calls, 1);
+    assert.equal(summary.tokens.output, 200);
+  });
+
+  it('a non-sidechain copy wins over a sidechain copy, even with fewer tokens', () => {
+    const { db, recorder, queries } = setup();
+    const side = makeCall({ key: 'msg_s', sidechain: true, consumer: { key: 'agent-1', name: 'Explore' }, source: 'agent', tokens: tokens({ output: 900 }) });
+    const main = { ...side, sidechain: false, consumer: { key: 'session-1', name: 'Main chat' }, source: 'chat' as const, tokens: tokens({ output: 100 }) };
+    recorder.record([side]);
+    assert.equal(recorder.record([main]).updated, 1);
+    const bigger = { ...side, tokens: tokens({ output: 5000 }) };
+    assert.equal(recorder.record([bigger]).unchanged, 1, 'a sidechain copy never replaces a main-chain copy');
+    const row = storedOutputs(queries).get('msg_s');
+    assert.equal(row?.consumerKey, 'session-1');
+    assert.equal(row?.output, 100);
+    const day = { from: side.ts - 86_400_000, to: side.ts + 1 };
+    const { bySource } = queries.dashboard({ range: day, timeZone: 'UTC', granularity: 'day', topBy: 'cost' });
+    assert.deepEqual(bySource.map((s) => s.calls), [1, 0, 0], 'the call counts as chat, where its main copy is');
+    assertRollupsMatchRows(db);
+  });
+
+  it('matches the reference rule on random batches with streaming and sidechain copies, in any batch split', () => {
+    for (const seed of [1, 2, 3]) {
+      const { db, recorder, queries } = setup();
+      const calls = randomCalls(seed, 600, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 20));
+      const rnd = seed * 7;
+      for (let i = 0; i < calls.length; ) {
+        const size = 1 + ((i * rnd) % 97);
+        recorder.record(calls.slice(i, i + size));
+        i += size;
+      }
+      const expected = dedupReference(calls);
+      const stored = storedOutputs(queries);
+      assert.equal(stored.size, expected.size);
+      for (const [key, call] of expected) {
+        assert.equal(stored.get(key)?.output, call.tokens.output, `output of ${key}`);
+        assert.equal(stored.get(key)?.consumerKey, call.consumer.key, `consumer of ${key}`);
+      }
+      assertRollupsMatchRows(db);
+    }
+  });
+
+  it('keys that collide in nothing but their hash stay separate (the full key is compared)', () => {
+    const { recorder, queries } = setup();
+    recorder.record([makeCall({ key: 'a' }), makeCall({ key: 'b' }), makeCall({ key: 'a ' })]);
+    assert.equal(queries.summary(ALL).calls, 3);
+  });
+});
+
+describe('consumers', () => {
+  it('collector calls keep the first name; renameConsumer changes it; API calls rename (last writer wins)', () => {
+    const { recorder, queries } = setup();
+    recorder.record([makeCall({ consumer: { key: 'sess', name: 'first prompt' } })]);
+    recorder.record([makeCall({ consumer: { key: 'sess', name: 'other name' } })]);
+    const name = () => queries.records({ range: ALL, page: 1 }).rows[0].name;
+    assert.equal(name(), 'first prompt');
+    assert.equal(recorder.renameConsumer('sess', 'Login route rate limiting'), true);
+    assert.equal(recorder.renameConsumer('unknown-key', 'x'), false);
+    assert.equal(name(), 'Login route rate limiting');
+    assert.equal(recorder.takeRenames(), 1);
+    recorder.record([makeCall({ consumer: { key: 'sess', name: 'Renamed by API' } })], { updateNames: true });
+    assert.equal(name(), 'Renamed by API');
+    assert.equal(queries.records({ range: ALL, page: 1, search: 'renamed BY' }).total, 3, 'search follows the new name');
+  });
+});
+
+describe('a failed batch', () => {
+  it('rolls back completely and leaves the recorder usable', () => {
+    const { db, recorder, queries } = setup();
+    recorder.record([makeCall({ key: 'kept' })]);
+    db.exec('CREATE TRIGGER fail_once BEFORE INSERT ON calls WHEN NEW.key = \'boom\' BEGIN SELECT RAISE(ABORT, \'disk trouble\'); END;');
+    assert.throws(() => recorder.record([makeCall({ key: 'x1', consumer: { key: 'new-consumer', name: 'n' } }), makeCall({ key: 'boom' })]), /disk trouble/);
+    db.exec('DROP TRIGGER fail_once');
+    assert.equal(queries.summary(ALL).calls, 1);
+    const again = recorder.record([makeCall({ key: 'x1', consumer: { key: 'new-consumer', name: 'n' } })]);
+    assert.equal(again.inserted, 1, 'the undone consumer is created again, not referenced by a stale cached id');
+    assert.equal(queries.records({ range: ALL, page: 1, consumerKey: 'new-consumer' }).total, 1);
+    assertRollupsMatchRows(db);
+  });
+});
+
+describe('pricing', () => {
+  it('unknown models are stored unpriced (null), never $0, and re-pricing prices them once known', () => {
+    const { db, recorder, queries } = setup();
+    const calls: CallInput[] = [
+      makeCall({ model: 'model-a', tokens: tokens({ input: 100 }) }),
+      makeCall({ model: 'claude-opus-9', tokens: tokens({ input: 100 }) }),
+    ];
+    recorder.record(calls);
+    let summary = queries.summary(ALL);
+    assert.deepEqual([summary.pricedCalls, summary.unpricedCalls, summary.costNanos], [1, 1, 300]);
+    assert.deepEqual(summary.unpricedModels, ['claude-opus-9']);
+    assert.equal(summary.avgCostNanos, 300);
+    recorder.setPricer(fakePricer('fake-2', { 'claude-opus-9': 7 }));
+    assert.equal(recorder.reprice(), 1);
+    summary = queries.summary(ALL);
+    assert.deepEqual([summary.pricedCalls, summary.unpricedCalls, summary.costNanos], [2, 0, 1000]);
+    assert.deepEqual(summary.unpricedModels, []);
+    assert.equal(db.first('SELECT COUNT(*) FROM calls c JOIN price_versions v ON v.id = c.price_version_id WHERE v.version = ?', ['fake-2'])?.[0], 2);
+    assertRollupsMatchRows(db);
+  });
+
+  it('a pricer that throws or returns nonsense leaves the call stored unpriced, with a log line', () => {
+    const db = emptyDatabase(SQL);
+    const logs: string[] = [];
+    const recorder = new Recorder(
+      db,
+      { version: 'bad', knows: () => true, price: (c) => { if (c.model === 'throws') throw new Error('table broken'); return -1; } },
+      (_level, message) => logs.push(message),
+    );
+    const result = recorder.record([makeCall({ model: 'throws' }), makeCall({ model: 'negative' })]);
+    assert.equal(result.inserted, 2);
+    assert.equal(new Queries(db).summary(ALL).unpricedCalls, 2);
+    assert.equal(logs.length, 2);
+    assert.match(logs[0], /table broken/);
+  });
+});
