@@ -27,11 +27,13 @@ export interface OpenedStore {
   startMs: number;
 }
 
-export async function openStore(workerPath: string, dbPath: string, onEvent?: (e: StoreEvent) => void): Promise<OpenedStore> {
+export async function openStore(
+  workerPath: string, dbPath: string, onEvent?: (e: StoreEvent) => void, execArgv?: string[],
+): Promise<OpenedStore> {
   const baselineRss = process.memoryUsage().rss;
   const logs: StoreLogs = { counts: { info: 0, warn: 0, error: 0 }, samples: [] };
   const { value: store, ms } = await timed(async () => {
-    const s = createWorkerStore({ workerPath });
+    const s = createWorkerStore({ workerPath, execArgv });
     s.onEvent((e) => {
       if (e.type === 'log') {
         logs.counts[e.level]++;

@@ -42,14 +42,12 @@ export class DashboardApp {
   private readonly ui: UiStateStore;
   private readonly timeZone = localTimeZone();
   private period: Period = DEFAULT_PERIOD;
-  private revision = -1;
   /** Host clock minus page clock, so relative times follow the host's notion of now. */
   private clockOffset = 0;
   private sources: SourcesInfo = { claudeDirs: [], proxyEnabled: false };
   private importStatus: ImportStatus = { running: false, filesDone: 0, filesTotal: 0, calls: 0 };
   private totalRecords: number | undefined;
   private dashboard: DashboardData | null = null;
-  private records: RecordsPage | null = null;
   private consumerName: string | null = null;
   private errorKind: ErrorKind | null = null;
   private costLabel = '';
@@ -72,7 +70,7 @@ export class DashboardApp {
 
   constructor(
     private readonly channel: HostChannel,
-    private readonly root: HTMLElement,
+    root: HTMLElement,
   ) {
     registerComponents();
     setupCharts();
@@ -83,7 +81,7 @@ export class DashboardApp {
     const ui = this.ui.value;
     this.client = new ProtocolClient((m) => channel.postMessage(m), {
       snapshot: (s) => this.applySnapshot(s),
-      dataChanged: (rev, now) => this.onDataChanged(rev, now),
+      dataChanged: (_revision, now) => this.onDataChanged(now),
       periodChanged: (p) => this.onPeriodChanged(p),
       importStatus: (s) => this.onImportStatus(s),
     });
@@ -170,7 +168,6 @@ export class DashboardApp {
 
   private applySnapshot(s: Snapshot): void {
     this.period = s.period;
-    this.revision = s.revision;
     this.clockOffset = s.now - Date.now();
     this.sources = s.sources;
     this.totalRecords = s.totalRecords;
@@ -184,10 +181,12 @@ export class DashboardApp {
     this.applyRecords(s.records);
   }
 
-  private onDataChanged(revision: number, now: number): void {
+  /**
+   * Always re-asks, whatever the revision: even one the snapshot carried may have landed just after the snapshot's
+   * queries ran. Bursts are coalesced by the refreshers.
+   */
+  private onDataChanged(now: number): void {
     this.clockOffset = now - Date.now();
-    if (revision <= this.revision) return;
-    this.revision = revision;
     // Something was stored: "nothing recorded yet" may no longer hold, even if none of it falls in this period.
     if (this.totalRecords === 0) this.totalRecords = undefined;
     if (!this.dashboard) return;
@@ -268,7 +267,6 @@ export class DashboardApp {
   }
 
   private applyRecords(page: RecordsPage): void {
-    this.records = page;
     if (page.page !== this.ui.value.records.page) this.ui.update({ records: { page: page.page } });
     const key = this.ui.value.records.consumerKey;
     if (key !== null && this.consumerName === null) {

@@ -135,3 +135,9 @@ export function pageButtonId(button: PageButton): string {
 export function testSel(id: string): string {
   return `[data-testid="${id}"]`;
 }
+
+/**
+ * The search box's real <input>: the field is a toolkit element and its input sits in an open shadow root, which
+ * Playwright's CSS selectors pierce (`page.locator(SEARCH_INPUT_SELECTOR).fill('text')`).
+ */
+export const SEARCH_INPUT_SELECTOR = `${testSel(TestIds.search)} input`;

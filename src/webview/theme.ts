@@ -76,15 +76,29 @@ export function readTheme(): ThemeColors {
   };
 }
 
-/** Calls `listener` after each theme switch; returns a stop function. */
+/**
+ * Calls `listener` after each theme switch; returns a stop function. VS Code swaps the body class between kinds, and
+ * between two themes of one kind changes only `data-vscode-theme-id` and the variables on <html>'s style, so all
+ * three are watched; a switch that changes none of the colours we use is not reported.
+ */
 export function onThemeChange(listener: (theme: ThemeColors) => void): () => void {
-  let last = document.body.className;
+  let last = JSON.stringify(readTheme());
+  let pending = false;
+  const check = () => {
+    pending = false;
+    const theme = readTheme();
+    const signature = JSON.stringify(theme);
+    if (signature === last) return;
+    last = signature;
+    listener(theme);
+  };
   const observer = new MutationObserver(() => {
-    if (document.body.className === last) return;
-    last = document.body.className;
-    listener(readTheme());
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(check);
   });
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id', 'data-vscode-theme-kind', 'data-vscode-theme-name'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   return () => observer.disconnect();
 }
 

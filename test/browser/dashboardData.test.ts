@@ -192,3 +192,22 @@ test('card value ids are unique on the page', async () => {
     assert.equal(await o.d.byId(cardValueId(id)).count(), 1);
   }
 });
+
+test('a period with only unpriced calls shows no $0 anywhere: dashes and "unpriced" instead', async () => {
+  const unpricedOnly = await openStore(toInputs(day.filter((c) => c.expectedCostNanos === null)));
+  try {
+    const o = await session.open(unpricedOnly);
+    assert.equal(await o.d.cardValue('totalCost'), '—');
+    assert.equal(await o.d.cardValue('avgPerCall'), '—');
+    assert.equal(await o.d.cardValue('apiCalls'), '1');
+    assert.equal(await o.d.text(TestIds.unpricedNote), '1 unpriced');
+    assert.equal(await o.d.text(TestIds.costChartEmpty), 'Calls in this period have no known price');
+    assert.equal((await o.d.legend('chat')).amount, '—');
+    assert.deepEqual(await o.d.consumerValues(), ['unpriced']);
+    assert.equal((await o.d.rows())[0].cost, 'unpriced');
+    assert.doesNotMatch(await o.d.text(TestIds.cards), /\$0\.00/);
+    await assertClean(o);
+  } finally {
+    await unpricedOnly.close();
+  }
+});

@@ -179,6 +179,7 @@ test('keeps granularity, chart type, ranking and the records view across a reloa
   await o.d.byId(TestIds.granularityDay).click();
   await o.d.byId(TestIds.chartTypeLine).click();
   await o.d.rankBy('tokens');
+  await eventually(async () => assert.ok((await o.d.consumerValues()).every((v) => v.endsWith('tokens'))));
   await o.d.filterSource('agent');
   await o.d.sortBy('cost');
   await o.d.searchInput().fill('review');

@@ -98,6 +98,8 @@ test('interaction views: filtered records, 7-day line chart, by-tokens ranking (
     await o.d.choosePeriod('7d');
     await o.d.byId(TestIds.chartTypeLine).click();
     await o.d.rankBy('tokens');
+    // Click only once the list shows the new ranking (it re-renders when the answer arrives).
+    await eventually(async () => assert.ok((await o.d.consumerValues()).every((v) => v.endsWith('tokens'))));
     await o.d.byId(TestIds.topConsumerItem).filter({ hasText: 'Refactor the billing module' }).first().click();
     await o.d.searchInput().fill('billing');
     await eventually(async () => assert.match(await o.d.pageLabel(), /of 20$/));
@@ -107,6 +109,22 @@ test('interaction views: filtered records, 7-day line chart, by-tokens ranking (
     await assertPng(file);
     await assertClean(o);
   }
+});
+
+test('narrow panel (640 px): one column, nothing wider than the panel', async () => {
+  const o = await session.open(store, { theme: 'dark', viewport: { width: 640, height: 900 } });
+  o.bridge.setImportStatus({ running: true, filesDone: 42, filesTotal: 130, calls: 5120 });
+  await eventually(async () => assert.equal(await o.d.byId(TestIds.importStatusText).isVisible(), true));
+  await settleForPicture(o.page);
+  const file = path.join(SCREENSHOT_DIR, 'dashboard-narrow-dark.png');
+  await o.page.screenshot({ path: file, fullPage: true });
+  await assertPng(file);
+  const overflow = await o.page.evaluate(() => {
+    const g = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+    return g.document.documentElement.scrollWidth - g.innerWidth;
+  });
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+  await assertClean(o);
 });
 
 for (const theme of THEMES) {

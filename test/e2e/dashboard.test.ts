@@ -7,12 +7,13 @@
  * Needs: code-server (bash scripts/e2e/install-code-server.sh), claude-usage.vsix (npm run package), /usr/bin/chromium.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Period } from '../../src/shared/period';
 import { formatCount } from '../../src/shared/format';
 import { RECORDS_PAGE_SIZE } from '../../src/shared/queries';
 import { DashboardPage } from './support/dashboardPage';
-import { createRunFolders, startSession, type E2ESession, type Theme } from './support/e2eSession';
+import { assertPrerequisites, createRunFolders, DEFAULT_VSIX, startSession, type E2ESession, type RunFolders, type Theme } from './support/e2eSession';
 import {
   assertClearOfEdges,
   cardsExpected,
@@ -44,8 +45,11 @@ for (const theme of THEMES) {
     let dashboard: DashboardPage;
     let failed = false;
 
+    let folders: RunFolders | undefined;
+
     before(async () => {
-      const folders = createRunFolders();
+      assertPrerequisites(DEFAULT_VSIX);
+      folders = createRunFolders();
       fixture = await writeE2EFixture(folders.root, Date.now());
       assert.equal(fixture.homeDir, folders.home, 'the fixture writes its HOME where code-server looks');
       assertClearOfEdges(fixture.calls(), Date.now(), 15 * 60_000);
@@ -53,8 +57,12 @@ for (const theme of THEMES) {
     });
 
     after(async () => {
-      session?.saveLogs();
-      await session?.dispose();
+      if (session) {
+        session.saveLogs();
+        await session.dispose();
+      } else if (folders && !process.env.CLAUDE_USAGE_E2E_KEEP) {
+        rmSync(folders.root, { recursive: true, force: true });
+      }
     });
 
     /** One step of the story: skipped after an earlier failure; a failure carries the logs. */

@@ -3,7 +3,7 @@
  * `node --import tsx test/support/instancesChild.ts <mode> ...`. It reports on stdout, one event a line:
  *   ready | became | lost <reason> | released <epoch> | freezing | thawed | rewrote <calls> | ack <key> ... | done |
  *   error <message>
- * and takes commands on stdin, one a line: close | freeze.
+ * and takes commands on stdin, one a line: close | freeze | go.
  *
  * Modes:
  *   lock <storageDir> <logFile> <instanceId> <heartbeatMs> <staleMs> [churn]
@@ -12,6 +12,7 @@
  *     while and contends again under a new instance id, so hand-overs happen all the time.
  *   append <storageDir> <prefix> <count> <batch>
  *     Appends <count> calls (keys <prefix>-<n>), <batch> per append, and prints each key after its append resolved.
+ *     With CU_WAIT_FOR_GO=1 in its environment it starts appending only after the "go" command.
  */
 import { appendFile } from 'node:fs/promises';
 import readline from 'node:readline';
@@ -93,6 +94,10 @@ async function runAppend(args: string[]): Promise<void> {
   const count = Number(countText);
   const batch = Math.max(1, Number(batchText));
   say('ready');
+  // Optionally wait for "go", so that a test can start several appenders first and crash them all mid-run.
+  if (process.env.CU_WAIT_FOR_GO === '1') {
+    while (!commands.includes('go')) await sleep(2);
+  }
   for (let n = 0; n < count; n += batch) {
     const keys: string[] = [];
     for (let i = n; i < Math.min(count, n + batch); i++) keys.push(`${prefix}-${i}`);

@@ -77,10 +77,11 @@ export class Child {
   }
 }
 
-export function startChild(name: string, args: readonly string[]): Child {
+export function startChild(name: string, args: readonly string[], env: Record<string, string> = {}): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     cwd: path.join(__dirname, '..', '..'),
+    env: { ...process.env, ...env },
   });
   return new Child(name, proc);
 }

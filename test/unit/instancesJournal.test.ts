@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appendToJournal, JournalAppendError } from '../../src/extension/store/instances/journalAppend';
 import { generationName, journalDirOf } from '../../src/extension/store/instances/journalFiles';
-import { emptyJournalPosition, isJournalPosition, JournalReader } from '../../src/extension/store/instances/journalReader';
+import { emptyJournalPosition, furthestJournalPosition, isJournalPosition, JournalReader } from '../../src/extension/store/instances/journalReader';
 import { journalGenerations, pruneJournal, rotateJournal } from '../../src/extension/store/instances/journalRotation';
 import { testCall } from '../support/instancesCalls';
 
@@ -196,6 +196,30 @@ describe('journal', () => {
     assert.equal(await readFile(journalDirOf(dir), 'utf8'), 'a file where the journal folder should be');
     const read = await new JournalReader(dir).readNew();
     assert.deepEqual(read.calls, []);
+  });
+
+  it('notices a journal folder that was emptied and numbered from 1 again, and reads it from the start', async () => {
+    const dir = storage();
+    await appendToJournal(dir, [testCall('j-1')]);
+    await rotateJournal(dir);
+    await rotateJournal(dir);
+    const reader = new JournalReader(dir);
+    await reader.readNew();
+    assert.equal(reader.position.doneThrough, 2);
+    await rm(journalDirOf(dir), { recursive: true });
+    assert.deepEqual(keysOf(await reader.readNew()), []);
+    await appendToJournal(dir, [testCall('j-2')]);
+    const read = await reader.readNew();
+    assert.deepEqual(keysOf(read), ['j-2']);
+    assert.match(read.problems[0], /reset/);
+  });
+
+  it('merges two positions into what they cover together', () => {
+    assert.deepEqual(
+      furthestJournalPosition({ doneThrough: 2, offsets: { '3': 100, '4': 5 } }, { doneThrough: 3, offsets: { '4': 50, '5': 7 } }),
+      { doneThrough: 3, offsets: { '4': 50, '5': 7 } },
+    );
+    assert.deepEqual(furthestJournalPosition(emptyJournalPosition(), emptyJournalPosition()), emptyJournalPosition());
   });
 
   it('validates positions it is asked to restore', () => {

@@ -1,61 +1,19 @@
 /**
- * Everything the dashboard shows for a range, in one pass over the roll-ups: the cards, the cost-over-time series
- * in the user's local hours or days, the split by source and the top consumers.
+ * Everything the dashboard shows for a range, from one pass over its roll-up rows (plus the calls in the partial
+ * buckets at its ends): the cards, the cost-over-time series in the user's local hours or days, the split by source
+ * and the top consumers.
  */
 import { SOURCES } from '../../shared/callRecord';
 import type { ConsumerStat, DashboardData, DashboardQuery, SeriesPoint, SourceSlice, TopBy } from '../../shared/queries';
 import type { Db } from '../store/db';
 import { sourceFromCode } from '../store/sourceCodes';
-import { addMeasures, emptyMeasures, facts, tokenTotal, type Measures } from './facts';
-import { localBuckets } from './localBuckets';
-import { planRange } from './rangePlan';
-import { emptySummary, toSummary, unpricedModelsOver } from './summary';
 import { checkGranularity, checkRange, checkTopBy, clampInt } from './checkQuery';
-import { checkTimeZone } from './localBuckets';
+import { addMeasures, eachFact, emptyMeasures, tokenTotal, type Measures } from './facts';
+import { checkTimeZone, localBuckets } from './localBuckets';
+import { planRange } from './rangePlan';
+import { emptySummary, modelNames, toSummary } from './summary';
 
 export const DEFAULT_TOP_LIMIT = 10;
-
-export function dashboard(db: Db, query: DashboardQuery): DashboardData {
-  const range = checkRange(query.range);
-  const timeZone = checkTimeZone(query.timeZone);
-  const granularity = checkGranularity(query.granularity);
-  const topBy = checkTopBy(query.topBy);
-  const topLimit = clampInt(query.topLimit, 1, 1000, DEFAULT_TOP_LIMIT);
-  if (!(range.to > range.from)) {
-    return { summary: emptySummary(), series: [], bySource: SOURCES.map((source) => slice(source, emptyMeasures())), topConsumers: [] };
-  }
-  const buckets = localBuckets(range, timeZone, granularity);
-  const plan = planRange(range, buckets.starts);
-
-  const series: SeriesPoint[] = buckets.starts.map((start) => ({ start, costNanos: 0, calls: 0, unpricedCalls: 0, tokens: 0 }));
-  const total = emptyMeasures();
-  const timeFacts = facts(db, plan, 'time').sort((a, b) => a.group[0] - b.group[0]);
-  let i = 0;
-  for (const fact of timeFacts) {
-    const at = fact.group[0];
-    while (i + 1 < series.length && series[i + 1].start <= at) i++;
-    const point = series[i];
-    point.costNanos += fact.m.costNanos;
-    point.calls += fact.m.calls;
-    point.unpricedCalls += fact.m.unpricedCalls;
-    point.tokens += tokenTotal(fact.m);
-    addMeasures(total, fact.m);
-  }
-
-  const perSource = SOURCES.map(() => emptyMeasures());
-  for (const fact of facts(db, plan, 'source')) addMeasures(perSource[fact.group[0]], fact.m);
-
-  return {
-    summary: toSummary(total, unpricedModelsOver(db, plan)),
-    series,
-    bySource: SOURCES.map((source, code) => slice(source, perSource[code])),
-    topConsumers: topConsumers(db, plan, topBy, topLimit),
-  };
-}
-
-function slice(source: SourceSlice['source'], m: Measures): SourceSlice {
-  return { source, costNanos: m.costNanos, calls: m.calls, unpricedCalls: m.unpricedCalls, tokens: tokenTotal(m) };
-}
 
 interface ConsumerTotals {
   id: number;
@@ -64,22 +22,72 @@ interface ConsumerTotals {
   bySource: Array<{ cost: number; tokens: number }>;
 }
 
-function topConsumers(db: Db, plan: ReturnType<typeof planRange>, topBy: TopBy, limit: number): ConsumerStat[] {
-  const byId = new Map<number, ConsumerTotals>();
-  for (const fact of facts(db, plan, 'consumerSource')) {
-    const [id, source] = fact.group;
-    let entry = byId.get(id);
-    if (!entry) {
-      entry = { id, m: emptyMeasures(), bySource: SOURCES.map(() => ({ cost: 0, tokens: 0 })) };
-      byId.set(id, entry);
-    }
-    addMeasures(entry.m, fact.m);
-    entry.bySource[source].cost += fact.m.costNanos;
-    entry.bySource[source].tokens += tokenTotal(fact.m);
+export function dashboard(db: Db, query: DashboardQuery): DashboardData {
+  const range = checkRange(query.range);
+  const timeZone = checkTimeZone(query.timeZone);
+  const granularity = checkGranularity(query.granularity);
+  const topBy = checkTopBy(query.topBy);
+  const topLimit = clampInt(query.topLimit, 1, 1000, DEFAULT_TOP_LIMIT);
+  if (!(range.to > range.from)) {
+    return { summary: emptySummary(), series: [], bySource: SOURCES.map((s) => slice(s, emptyMeasures())), topConsumers: [] };
   }
+  const buckets = localBuckets(range, timeZone, granularity);
+  const starts = buckets.starts;
+  const series: SeriesPoint[] = starts.map((start) => ({ start, costNanos: 0, calls: 0, unpricedCalls: 0, tokens: 0 }));
+  const total = emptyMeasures();
+  const perSource = SOURCES.map(() => emptyMeasures());
+  const consumers = new Map<number, ConsumerTotals>();
+  const unpricedModels = new Set<number>();
+
+  // Local boundaries off the 15-minute grid are read from rows (planRange), so a roll-up row never straddles one.
+  eachFact(db, planRange(range, starts), (fact) => {
+    const tokens = tokenTotal(fact);
+    const point = series[lastAtOrBefore(starts, fact.time)];
+    point.costNanos += fact.costNanos;
+    point.calls += fact.calls;
+    point.unpricedCalls += fact.unpricedCalls;
+    point.tokens += tokens;
+    addMeasures(total, fact);
+    addMeasures(perSource[fact.source], fact);
+    let consumer = consumers.get(fact.consumerId);
+    if (!consumer) {
+      consumer = { id: fact.consumerId, m: emptyMeasures(), bySource: SOURCES.map(() => ({ cost: 0, tokens: 0 })) };
+      consumers.set(fact.consumerId, consumer);
+    }
+    addMeasures(consumer.m, fact);
+    consumer.bySource[fact.source].cost += fact.costNanos;
+    consumer.bySource[fact.source].tokens += tokens;
+    if (fact.unpricedCalls > 0) unpricedModels.add(fact.modelId);
+  });
+
+  return {
+    summary: toSummary(total, modelNames(db, [...unpricedModels])),
+    series,
+    bySource: SOURCES.map((source, code) => slice(source, perSource[code])),
+    topConsumers: topConsumers(db, [...consumers.values()], topBy, topLimit),
+  };
+}
+
+/** Index of the last start at or before `t` (starts are ascending and the first is at or before every fact). */
+function lastAtOrBefore(starts: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function slice(source: SourceSlice['source'], m: Measures): SourceSlice {
+  return { source, costNanos: m.costNanos, calls: m.calls, unpricedCalls: m.unpricedCalls, tokens: tokenTotal(m) };
+}
+
+function topConsumers(db: Db, all: ConsumerTotals[], topBy: TopBy, limit: number): ConsumerStat[] {
   const primary = (e: ConsumerTotals) => (topBy === 'cost' ? e.m.costNanos : tokenTotal(e.m));
   const secondary = (e: ConsumerTotals) => (topBy === 'cost' ? tokenTotal(e.m) : e.m.costNanos);
-  const top = [...byId.values()]
+  const top = all
     .sort((a, b) => primary(b) - primary(a) || secondary(b) - secondary(a) || b.m.calls - a.m.calls || a.id - b.id)
     .slice(0, limit);
   if (top.length === 0) return [];
@@ -103,7 +111,7 @@ function topConsumers(db: Db, plan: ReturnType<typeof planRange>, topBy: TopBy, 
   });
 }
 
-/** The source carrying most of the cost; tokens decide when nothing is priced; SOURCES order breaks ties. */
+/** The source carrying most of the cost; tokens decide when costs tie (e.g. nothing priced); SOURCES order last. */
 function dominantSource(e: ConsumerTotals): ConsumerStat['source'] {
   let best = 0;
   for (let code = 1; code < e.bySource.length; code++) {

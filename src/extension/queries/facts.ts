@@ -1,10 +1,13 @@
 /**
- * Sums over a range, grouped one of a few fixed ways, read from the roll-ups for whole buckets and from rows for the
- * rest (see rangePlan). Both halves are written side by side so they stay equivalent. All SQL here is fixed text;
- * user input only ever arrives as bound parameters.
+ * Reading a range: whole 15-minute buckets from the roll-ups, the rest from rows (see rangePlan). The roll-up and row
+ * halves of each query are written side by side so they stay equivalent. All SQL here is fixed text; user input
+ * only ever arrives as bound parameters.
+ *
+ * Measured at a million stored calls: SQLite's GROUP BY with several SUMs costs more in WebAssembly than handing the
+ * few thousand roll-up rows of a month to JavaScript and adding them up there, so the dashboard does the latter.
  */
 import { BUCKET_MS } from '../store/buckets';
-import { num, type Db, type Row, type SqlValue } from '../store/db';
+import { num, type Db, type SqlValue } from '../store/db';
 import type { RangePlan } from './rangePlan';
 
 export interface Measures {
@@ -18,35 +21,31 @@ export interface Measures {
   output: number;
 }
 
-export type Grouping = 'none' | 'time' | 'source' | 'consumerSource' | 'unpricedModel';
+/** One roll-up row, or one call, inside the range. */
+export interface Fact extends Measures {
+  /** The bucket's start (roll-ups) or the call's time (rows). */
+  time: number;
+  source: number;
+  consumerId: number;
+  modelId: number;
+}
 
-/** Which calls count. `consumerIds` is a SQL subquery selecting consumer ids (with its own parameters). */
+/** Which calls count. `consumerIdsJson` is a JSON array of consumer ids (already resolved from a key or a search). */
 export interface FactFilter {
   source?: number;
-  consumerIdsSql?: string;
-  consumerIdsParams?: SqlValue[];
+  consumerIdsJson?: string;
 }
 
-export interface FactRow {
-  /** Group values: [] | [time ms] | [source] | [consumerId, source] | [modelId]. */
-  group: number[];
-  m: Measures;
-}
-
-const ROLLUP_MEASURES =
-  'SUM(r.calls), SUM(r.unpriced_calls), SUM(r.cost_nanos), SUM(r.input), SUM(r.cache_write_5m), ' +
-  'SUM(r.cache_write_1h), SUM(r.cache_read), SUM(r.output)';
-const RAW_MEASURES =
-  'COUNT(*), SUM(c.cost_nanos IS NULL), SUM(c.cost_nanos), SUM(c.input), SUM(c.cache_write_5m), ' +
-  'SUM(c.cache_write_1h), SUM(c.cache_read), SUM(c.output)';
-
-const GROUP_COLUMNS: Readonly<Record<Grouping, { rollup: string[]; raw: string[] }>> = {
-  none: { rollup: [], raw: [] },
-  time: { rollup: ['r.bucket'], raw: ['c.ts'] },
-  source: { rollup: ['r.source'], raw: ['c.source'] },
-  consumerSource: { rollup: ['r.consumer_id', 'r.source'], raw: ['c.consumer_id', 'c.source'] },
-  unpricedModel: { rollup: ['r.model_id'], raw: ['c.model_id'] },
-};
+const MEASURES_ROLLUP =
+  'r.calls, r.unpriced_calls, r.cost_nanos, r.input, r.cache_write_5m, r.cache_write_1h, r.cache_read, r.output';
+const MEASURES_ROW =
+  '1, c.cost_nanos IS NULL, COALESCE(c.cost_nanos, 0), c.input, c.cache_write_5m, c.cache_write_1h, c.cache_read, c.output';
+const SUMS_ROLLUP =
+  'SUM(r.calls), SUM(r.unpriced_calls), SUM(r.cost_nanos), SUM(r.input), SUM(r.cache_write_5m), SUM(r.cache_write_1h), ' +
+  'SUM(r.cache_read), SUM(r.output)';
+const SUMS_ROW =
+  'COUNT(*), SUM(c.cost_nanos IS NULL), SUM(c.cost_nanos), SUM(c.input), SUM(c.cache_write_5m), SUM(c.cache_write_1h), ' +
+  'SUM(c.cache_read), SUM(c.output)';
 
 export function emptyMeasures(): Measures {
   return { calls: 0, unpricedCalls: 0, costNanos: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0 };
@@ -67,38 +66,59 @@ export function tokenTotal(m: Measures): number {
   return m.input + m.cacheWrite5m + m.cacheWrite1h + m.cacheRead + m.output;
 }
 
-/** Grouped sums over the plan. Rows of the same group from different parts are not merged (callers merge). */
-export function facts(db: Db, plan: RangePlan, grouping: Grouping, filter: FactFilter = {}): FactRow[] {
-  const out: FactRow[] = [];
-  const groups = GROUP_COLUMNS[grouping];
-  const unpricedOnly = grouping === 'unpricedModel';
+/** Every roll-up row and edge call in the range, one callback each. */
+export function eachFact(db: Db, plan: RangePlan, onFact: (fact: Fact) => void): void {
   for (const span of plan.rollupSpans) {
-    const where = ['r.bucket >= ?', 'r.bucket < ?'];
-    const params: SqlValue[] = [span.from, span.to];
-    if (unpricedOnly) where.push('r.priced = 0');
-    addFilter('r', filter, where, params);
-    const sql = selectSql(groups.rollup, ROLLUP_MEASURES, 'rollup_15m r', where);
-    db.each(sql, params, (row) => {
-      const fact = readFact(row, groups.rollup.length);
-      if (grouping === 'time') fact.group[0] *= BUCKET_MS;
-      if (fact.m.calls !== 0) out.push(fact);
-    });
+    db.each(
+      `SELECT r.bucket, r.source, r.consumer_id, r.model_id, ${MEASURES_ROLLUP} FROM rollup_15m r WHERE r.bucket >= ? AND r.bucket < ?`,
+      [span.from, span.to],
+      (row) => onFact(readFact(row, num(row[0]) * BUCKET_MS)),
+    );
   }
   for (const span of plan.rawSpans) {
-    const where = ['c.ts >= ?', 'c.ts < ?'];
-    const params: SqlValue[] = [span.from, span.to];
-    if (unpricedOnly) where.push('c.cost_nanos IS NULL');
-    addFilter('c', filter, where, params);
-    const sql = selectSql(groups.raw, RAW_MEASURES, 'calls c INDEXED BY calls_ts', where);
-    db.each(sql, params, (row) => {
-      const fact = readFact(row, groups.raw.length);
-      if (fact.m.calls !== 0) out.push(fact);
-    });
+    db.each(
+      `SELECT c.ts, c.source, c.consumer_id, c.model_id, ${MEASURES_ROW} FROM calls c INDEXED BY calls_ts WHERE c.ts >= ? AND c.ts < ?`,
+      [span.from, span.to],
+      (row) => onFact(readFact(row, num(row[0]))),
+    );
   }
-  return out;
 }
 
-/** Calls per bucket start (ms), for paging records by time. Raw spans come back as one entry each. */
+/** Totals over the range, summed in SQL (a handful of rows come back). */
+export function totalsOver(db: Db, plan: RangePlan): Measures {
+  const total = emptyMeasures();
+  for (const span of plan.rollupSpans) {
+    const row = db.first(`SELECT ${SUMS_ROLLUP} FROM rollup_15m r WHERE r.bucket >= ? AND r.bucket < ?`, [span.from, span.to]);
+    if (row) addMeasures(total, readMeasures(row, 0));
+  }
+  for (const span of plan.rawSpans) {
+    const row = db.first(`SELECT ${SUMS_ROW} FROM calls c INDEXED BY calls_ts WHERE c.ts >= ? AND c.ts < ?`, [span.from, span.to]);
+    if (row) addMeasures(total, readMeasures(row, 0));
+  }
+  return total;
+}
+
+/** Ids of the models with unpriced calls in the range (through the small partial index of unpriced roll-ups). */
+export function unpricedModelIds(db: Db, plan: RangePlan): number[] {
+  const ids = new Set<number>();
+  for (const span of plan.rollupSpans) {
+    db.each(
+      'SELECT DISTINCT r.model_id FROM rollup_15m r INDEXED BY rollup_unpriced WHERE r.priced = 0 AND r.bucket >= ? AND r.bucket < ?',
+      [span.from, span.to],
+      (row) => ids.add(num(row[0])),
+    );
+  }
+  for (const span of plan.rawSpans) {
+    db.each(
+      'SELECT DISTINCT c.model_id FROM calls c INDEXED BY calls_ts WHERE c.ts >= ? AND c.ts < ? AND c.cost_nanos IS NULL',
+      [span.from, span.to],
+      (row) => ids.add(num(row[0])),
+    );
+  }
+  return [...ids];
+}
+
+/** Matching calls per bucket, ascending, for paging records by time. Raw spans come back as one entry each. */
 export function countsByBucket(db: Db, plan: RangePlan, filter: FactFilter): Array<{ from: number; to: number; count: number }> {
   const out: Array<{ from: number; to: number; count: number }> = [];
   for (const span of plan.rollupSpans) {
@@ -126,33 +146,31 @@ export function addFilter(alias: 'r' | 'c', filter: FactFilter, where: string[],
     where.push(`${alias}.source = ?`);
     params.push(filter.source);
   }
-  if (filter.consumerIdsSql) {
-    where.push(`${alias}.consumer_id IN (${filter.consumerIdsSql})`);
-    params.push(...(filter.consumerIdsParams ?? []));
+  if (filter.consumerIdsJson !== undefined) {
+    where.push(`${alias}.consumer_id IN (SELECT value FROM json_each(?))`);
+    params.push(filter.consumerIdsJson);
   }
 }
 
-function selectSql(groupColumns: string[], measures: string, from: string, where: string[]): string {
-  const select = [...groupColumns, measures].join(', ');
-  const groupBy = groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')}` : '';
-  return `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`;
+function readFact(row: SqlValue[], time: number): Fact {
+  return {
+    time,
+    source: num(row[1]),
+    consumerId: num(row[2]),
+    modelId: num(row[3]),
+    ...readMeasures(row, 4),
+  };
 }
 
-function readFact(row: Row, groupCount: number): FactRow {
-  const group: number[] = [];
-  for (let i = 0; i < groupCount; i++) group.push(num(row[i]));
-  const at = groupCount;
+function readMeasures(row: SqlValue[], at: number): Measures {
   return {
-    group,
-    m: {
-      calls: num(row[at]),
-      unpricedCalls: num(row[at + 1]),
-      costNanos: num(row[at + 2]),
-      input: num(row[at + 3]),
-      cacheWrite5m: num(row[at + 4]),
-      cacheWrite1h: num(row[at + 5]),
-      cacheRead: num(row[at + 6]),
-      output: num(row[at + 7]),
-    },
+    calls: num(row[at]),
+    unpricedCalls: num(row[at + 1]),
+    costNanos: num(row[at + 2]),
+    input: num(row[at + 3]),
+    cacheWrite5m: num(row[at + 4]),
+    cacheWrite1h: num(row[at + 5]),
+    cacheRead: num(row[at + 6]),
+    output: num(row[at + 7]),
   };
 }

@@ -7,7 +7,7 @@ import { RECORDS_PAGE_SIZE, type RecordRow, type RecordsPage, type RecordsQuery 
 import { num, numOrNull, str, strOrNull, type Db, type Row, type SqlValue } from '../store/db';
 import { sourceCode, sourceFromCode } from '../store/sourceCodes';
 import { foldName } from '../store/schema';
-import { addFilter, countsByBucket, facts, type FactFilter } from './facts';
+import { addFilter, countsByBucket, totalsOver, type FactFilter } from './facts';
 import { planRange, type RangePlan } from './rangePlan';
 import {
   MAX_PAGE_SIZE, checkOptionalKey, checkRange, checkSearch, checkSort, checkSource, clampInt,
@@ -29,7 +29,7 @@ export function records(db: Db, query: RecordsQuery): RecordsPage {
   const sort = checkSort(query.sort);
   const pageSize = clampInt(query.pageSize, 1, MAX_PAGE_SIZE, RECORDS_PAGE_SIZE);
 
-  const filter = recordFilter(source === null ? undefined : sourceCode(source), consumerKey, search);
+  const filter = recordFilter(db, source === null ? undefined : sourceCode(source), consumerKey, search);
   const plan = planRange(range);
   const segments = countsByBucket(db, plan, filter);
   const total = segments.reduce((sum, s) => sum + s.count, 0);
@@ -45,7 +45,8 @@ export function records(db: Db, query: RecordsQuery): RecordsPage {
   return { rows: rows.map(readRecordRow), total, page, pageSize };
 }
 
-function recordFilter(source: number | undefined, consumerKey: string | null, search: string): FactFilter {
+/** The filter with the consumer condition resolved once to ids (a search scans the consumers table only once). */
+function recordFilter(db: Db, source: number | undefined, consumerKey: string | null, search: string): FactFilter {
   const filter: FactFilter = { source };
   const conditions: string[] = [];
   const params: SqlValue[] = [];
@@ -59,8 +60,8 @@ function recordFilter(source: number | undefined, consumerKey: string | null, se
     params.push(foldName(search));
   }
   if (conditions.length) {
-    filter.consumerIdsSql = `SELECT id FROM consumers WHERE ${conditions.join(' AND ')}`;
-    filter.consumerIdsParams = params;
+    const ids = db.all(`SELECT id FROM consumers WHERE ${conditions.join(' AND ')}`, params).map((row) => row[0]);
+    filter.consumerIdsJson = JSON.stringify(ids);
   }
   return filter;
 }
@@ -102,8 +103,8 @@ function pageByCost(
   pageSize: number,
 ): Row[] {
   const rowsInTable = num(db.first('SELECT MAX(id) FROM calls')?.[0]);
-  const filtered = filter.source !== undefined || filter.consumerIdsSql !== undefined;
-  const rowsInRange = filtered ? facts(db, plan, 'none').reduce((sum, f) => sum + f.m.calls, 0) : matching;
+  const filtered = filter.source !== undefined || filter.consumerIdsJson !== undefined;
+  const rowsInRange = filtered ? totalsOver(db, plan).calls : matching;
   // Walking the cost index reads about (rows wanted) × (table / matching) rows; the alternative reads every
   // matching-range row and sorts.
   const viaCostIndex = ((offset + pageSize) * rowsInTable) / Math.max(1, matching);

@@ -1,7 +1,7 @@
 /** The five cards and the status bar: totals over a range. */
 import type { Summary } from '../../shared/queries';
 import type { Db } from '../store/db';
-import { addMeasures, emptyMeasures, facts, type Measures } from './facts';
+import { emptyMeasures, totalsOver, unpricedModelIds, type Measures } from './facts';
 import type { RangePlan } from './rangePlan';
 
 export function toSummary(m: Measures, unpricedModels: string[]): Summary {
@@ -27,15 +27,8 @@ export function emptySummary(): Summary {
   return toSummary(emptyMeasures(), []);
 }
 
-export function totalsOver(db: Db, plan: RangePlan): Measures {
-  const total = emptyMeasures();
-  for (const fact of facts(db, plan, 'none')) addMeasures(total, fact.m);
-  return total;
-}
-
-/** Names of the models with unpriced calls in the plan's range, sorted. */
-export function unpricedModelsOver(db: Db, plan: RangePlan): string[] {
-  const ids = [...new Set(facts(db, plan, 'unpricedModel').map((f) => f.group[0]))];
+/** Model names for ids, sorted. */
+export function modelNames(db: Db, ids: readonly number[]): string[] {
   if (ids.length === 0) return [];
   return db
     .all('SELECT name FROM models WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name', [JSON.stringify(ids)])
@@ -43,5 +36,5 @@ export function unpricedModelsOver(db: Db, plan: RangePlan): string[] {
 }
 
 export function summaryOver(db: Db, plan: RangePlan): Summary {
-  return toSummary(totalsOver(db, plan), unpricedModelsOver(db, plan));
+  return toSummary(totalsOver(db, plan), modelNames(db, unpricedModelIds(db, plan)));
 }

@@ -128,6 +128,7 @@ CREATE TABLE rollup_15m (
   output INTEGER NOT NULL,
   PRIMARY KEY (bucket, source, consumer_id, model_id, priced)
 ) WITHOUT ROWID;
+CREATE INDEX rollup_unpriced ON rollup_15m(bucket, model_id) WHERE priced = 0;
 ${REBUILD_ROLLUPS_SQL}
 `;
 

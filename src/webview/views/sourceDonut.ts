@@ -91,7 +91,7 @@ export class SourceDonutView {
           { class: 'legend-item', testId: legendItemId(s.source), 'data-share': total > 0 ? (s.costNanos / total).toFixed(4) : '0' },
           createSourceSwatch(s.source),
           h('span', { class: 'legend-label' }, SOURCE_LABELS[s.source]),
-          h('span', { class: 'legend-amount' }, formatUsd(s.costNanos)),
+          h('span', { class: 'legend-amount' }, s.costNanos === 0 && s.unpricedCalls > 0 && s.unpricedCalls === s.calls ? '—' : formatUsd(s.costNanos)),
           h('span', { class: 'legend-share' }, share),
           h(
             'span',

@@ -59,12 +59,19 @@ export class TopConsumersView {
   setSelected(key: string | null): void {
     if (key === this.selectedKey) return;
     this.selectedKey = key;
+    this.rendered = JSON.stringify([this.topBy, key, this.items]);
     for (const b of this.list.querySelectorAll<HTMLElement>('button.consumer')) {
       b.setAttribute('aria-pressed', String(b.dataset.key === key));
     }
   }
 
+  private rendered = '';
+
   private render(): void {
+    // A live refresh that changes nothing leaves the list alone: no churn under the pointer, hover or focus.
+    const signature = JSON.stringify([this.topBy, this.selectedKey, this.items]);
+    if (signature === this.rendered) return;
+    this.rendered = signature;
     // Keep keyboard focus on the same consumer across live refreshes.
     const active = document.activeElement;
     const focusedKey = active instanceof HTMLElement && this.list.contains(active) ? active.dataset.key : undefined;

@@ -13,6 +13,7 @@ import {
   periodButtonId,
   RECORD_COLUMNS,
   recordCellId,
+  SEARCH_INPUT_SELECTOR,
   sortButtonId,
   sourceFilterId,
   testSel,
@@ -138,7 +139,7 @@ export class DashboardPage {
 
   /** The search field is a toolkit element; its real input sits in an open shadow root (Playwright's CSS pierces it). */
   searchInput(): Locator {
-    return this.frame.locator(`${testSel(TestIds.search)} input`);
+    return this.frame.locator(SEARCH_INPUT_SELECTOR);
   }
 
   async bodyText(): Promise<string> {

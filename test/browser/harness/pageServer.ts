@@ -16,10 +16,14 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FILES: Record<string, { file: string; type: string }> = {
   '/page/theme.css': { file: 'test/browser/page/theme.css', type: 'text/css' },
   '/page/vscodeStandIn.js': { file: 'test/browser/page/vscodeStandIn.js', type: 'text/javascript' },
-  '/media/dashboard.css': { file: 'media/dashboard.css', type: 'text/css' },
   '/dist/webview/dashboard.js': { file: 'dist/webview/dashboard.js', type: 'text/javascript' },
   '/dist/webview/dashboard.js.map': { file: 'dist/webview/dashboard.js.map', type: 'application/json' },
 };
+
+/** The stylesheets media/dashboard.css imports: .css files under media/, nothing outside it. */
+function mediaStylesheet(pathname: string): { file: string; type: string } | undefined {
+  return /^\/media\/[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_-]+)*\.css$/.test(pathname) ? { file: pathname.slice(1), type: 'text/css' } : undefined;
+}
 
 export type ThemeName = 'dark' | 'light' | 'high-contrast';
 
@@ -75,7 +79,7 @@ export async function startPageServer(): Promise<PageServer> {
       send(200, 'text/html; charset=utf-8', panelHtml(origin, bodyClass));
       return;
     }
-    const entry = FILES[url.pathname];
+    const entry = FILES[url.pathname] ?? mediaStylesheet(url.pathname);
     if (!entry) {
       send(404, 'text/plain', 'not found');
       return;

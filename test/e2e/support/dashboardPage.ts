@@ -74,17 +74,23 @@ export class DashboardPage {
     await this.sel(sourceFilterId(filter)).click();
   }
 
+  /** Every visible row, read in one round trip (the table is polled while typing). */
   async rows(): Promise<RowTexts[]> {
-    const rows = this.sel(TestIds.recordRow);
-    const count = await rows.count();
-    const out: RowTexts[] = [];
-    for (let i = 0; i < count; i++) {
-      const row = rows.nth(i);
-      const cell = async (col: 'source' | 'name' | 'input' | 'output' | 'cost'): Promise<string> =>
-        collapse(await row.locator(testSel(recordCellId(col))).innerText());
-      out.push({ source: await cell('source'), name: await cell('name'), input: await cell('input'), output: await cell('output'), cost: await cell('cost') });
-    }
-    return out;
+    const cells = { source: recordCellId('source'), name: recordCellId('name'), input: recordCellId('input'), output: recordCellId('output'), cost: recordCellId('cost') };
+    // Runs in the webview: no DOM types in the root tsconfig, and no named inner functions (tsx's __name helper
+    // does not exist in the page).
+    const raw = await this.sel(TestIds.recordRow).evaluateAll(
+      (rows, ids) =>
+        rows.map((row) => {
+          const out: Record<string, string> = {};
+          for (const [column, id] of Object.entries(ids)) {
+            out[column] = (row.querySelector(`[data-testid="${id}"]`) as { innerText: string } | null)?.innerText ?? '';
+          }
+          return out as Record<keyof typeof ids, string>;
+        }),
+      cells,
+    );
+    return raw.map((r) => ({ source: collapse(r.source), name: collapse(r.name), input: collapse(r.input), output: collapse(r.output), cost: collapse(r.cost) }));
   }
 
   async pageLabel(): Promise<string> {

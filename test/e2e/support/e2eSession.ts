@@ -123,6 +123,7 @@ export async function startSession(options: SessionOptions): Promise<E2ESession>
     consoleLines: () => browser?.consoleLines ?? [],
   };
   const logDir = path.join(OUTPUT_DIR, 'e2e-logs', theme);
+  rmSync(logDir, { recursive: true, force: true });
   const stopAll = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);
     await server.stop();
@@ -134,8 +135,12 @@ export async function startSession(options: SessionOptions): Promise<E2ESession>
     try {
       await openWorkbench(page, workbenchUrl);
     } catch (e: unknown) {
+      await screenshot(page, logDir, 'failure').catch(() => undefined);
+      saveLogs(sources, logDir);
       throw new Error(`the workbench or the Claude Usage status-bar item did not appear: ${message(e)}\n\n${diagnosticReport(sources)}`);
     }
+    // The dashboard gets the window's whole width (wider tables and charts in the screenshots).
+    await runCommand(page, 'View: Close Primary Side Bar');
     return {
       folders,
       profile,

@@ -1,7 +1,7 @@
 /**
  * The fixture HOME for the E2E suite: the collector's generated Claude Code transcripts (test/support/
  * claudeCodeFixtures.ts, with their exact expected records and oracle costs) under `<home>/.claude`, plus enough
- * recent calls in one conversation that the records table has more than one page.
+ * recent calls that the records table has more than one page.
  *
  * Only `<home>/.claude` is read by the extension here (default discovery, no CLAUDE_CONFIG_DIR), so records of the
  * fixture's second config dir are left out of the expectations.
@@ -11,9 +11,10 @@ import { appendCall, writeClaudeCodeFixture, type ExpectedRecord } from '../../s
 import type { ExpectedCall } from './expectations';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 /** Oracle-priced models of the fixture, so appended calls have exact expected costs. */
 const MODELS = ['claude-opus-5-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001'] as const;
-/** With the fixture's own recent calls this makes 30 calls in 7d: two pages, and page 2 starts on a unique time. */
+/** With the fixture's own recent calls this makes 31 calls in 7d: two pages, and page 2 starts on a unique time. */
 const EXTRA_CALLS = 18;
 
 export interface E2EFixture {
@@ -37,13 +38,15 @@ export async function writeE2EFixture(rootDir: string, now: number): Promise<E2E
   if (alt.configDir === path.join(fixture.homeDir, '.claude')) throw new Error('the fixture layout changed: alt session is under HOME');
   const records: ExpectedRecord[] = fixture.records.filter((r) => r.consumer.key !== alt.consumerKey);
 
-  // A burst of recent calls in the "resumed" conversation, newest 7.5 minutes ago, each with its own size and model.
+  // Recent calls spread over the last day, taking turns between a chat, the VS Code conversation and the headless
+  // agent run, each with its own size and model: a lively 24h chart and two pages of records.
+  const targets = [fixture.sessions.resumed, fixture.sessions.vscode, fixture.sessions.headless];
   for (let i = 0; i < EXTRA_CALLS; i++) {
     records.push(
-      appendCall(fixture.sessions.resumed, {
-        ts: now - 50 * MINUTE + i * 2.5 * MINUTE,
+      appendCall(targets[i % targets.length], {
+        ts: now - 20 * HOUR + i * 65 * MINUTE,
         seed: 1000 + i,
-        model: MODELS[i % MODELS.length],
+        model: MODELS[(i + Math.floor(i / 3)) % MODELS.length],
         usage: { input: 3 + i, cacheWrite5m: 200 + 37 * i, cacheRead: 20_000 + 1_000 * i, output: 100 + 23 * i },
       }),
     );

@@ -42,7 +42,8 @@ export type ParsedLine =
   | { kind: 'bad'; reason: string };
 
 const IGNORED: ParsedLine = { kind: 'ignored' };
-const NEEDLES = ['"usage"', '"user"', '"custom-title"', '"ai-title"', '"last-prompt"', '"summary"', '"compact_boundary"'].map(
+// "assistant" last: a real assistant line already matched "usage"; one without it is malformed and must be counted.
+const NEEDLES = ['"usage"', '"user"', '"custom-title"', '"ai-title"', '"last-prompt"', '"summary"', '"compact_boundary"', '"assistant"'].map(
   (s) => Buffer.from(s),
 );
 const TITLE_FIELDS: Readonly<Record<string, [TitleSlot, string]>> = {

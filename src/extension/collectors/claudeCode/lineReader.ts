@@ -13,6 +13,11 @@ export interface LineReaderOptions {
   bigLineBytes?: number;
   /** Awaited after every chunk: lets the caller yield to its event loop and keep the worker responsive. */
   pause?: () => Promise<void> | void;
+  /**
+   * Called after every chunk with the offset just after the last line handed over so far and the count of lines:
+   * a safe point to record what was read (a line in progress starts at that offset).
+   */
+  checkpoint?: (endOffset: number, lines: number) => void;
 }
 
 /**
@@ -105,6 +110,7 @@ export async function readLines(
       pos = nl + 1;
     }
     offset += n;
+    options.checkpoint?.(endOffset, lines);
     if (options.pause) await options.pause();
   }
 

@@ -19,8 +19,8 @@ export function anyString(value: unknown): string | undefined {
 /** An ISO timestamp as UTC ms, or undefined when missing or not a date. */
 export function timestampMs(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length < 10 || value.length > 40) return undefined;
-  const fast = value.length === 24 ? utcIsoMs(value) : undefined;
-  if (fast !== undefined) return fast;
+  // Claude Code's own form is read exactly (Date.parse would roll 2026-02-30 over into March).
+  if (value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) return utcIsoMs(value);
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
 }

@@ -157,7 +157,11 @@ export class TranscriptContext {
         return undefined;
       }
       case 'compactBoundary':
-        if (!line.env.isSidechain) this.state.compact = true;
+        if (!line.env.isSidechain) {
+          this.state.compact = true;
+          // When the summarising request started is not written down.
+          this.chain(line.env).p = null;
+        }
         return undefined;
       case 'title':
         if (this.file.kind === 'session' && (line.sessionId === undefined || line.sessionId === this.file.sessionId)) {

@@ -59,6 +59,8 @@ const YIELD_MS = 8;
 const PROGRESS_MS = 200;
 const SLOW_SCAN_MS = 250;
 const ACTIVE_WINDOW_MS = 48 * 3_600_000;
+/** Read chunks (of 1 MB) between intermediate commits inside one large file. */
+const CHECKPOINT_CHUNKS = 32;
 
 interface Batch {
   calls: CallInput[];
@@ -192,9 +194,27 @@ export class TranscriptScanner {
       });
       if (sidecarChanged) ctx.setSidecarTitle(sidecarNow, f.sidecarPath && sidecarNow !== undefined ? readCustomTitle(f.sidecarPath) : undefined);
 
-      let lineNo = plan.fresh ? 0 : (prev?.line ?? 0);
+      const startLine = plan.fresh ? 0 : (prev?.line ?? 0);
+      let lineNo = startLine;
       let bad = 0;
       let described = 0;
+      const fileIdentity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+      let headLen = plan.fresh || !prev ? 0 : prev.headLen;
+      let head = plan.fresh || !prev ? '' : prev.head;
+      /** Hands what was read so far to the batch, with the state that says so. */
+      const commit = (offset: number, lines: number): void => {
+        const drained = ctx.drain();
+        stats.calls += drained.calls.length;
+        if (headLen < HEAD_BYTES && offset > headLen) {
+          headLen = Math.min(offset, HEAD_BYTES);
+          head = headHash(fd, headLen);
+        }
+        const state: FileReadState = { v: 1, ...fileIdentity, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
+        this.batch.calls.push(...drained.calls);
+        this.batch.renames.push(...drained.renames);
+        this.batch.states.push([f.path, encodeFileState(state)]);
+      };
+      let sinceCommit = 0;
       const outcome = await readLines(
         fd,
         plan.from,
@@ -210,32 +230,24 @@ export class TranscriptScanner {
           }
           return true;
         },
-        { pause: () => this.pause() },
+        {
+          pause: () => this.pause(),
+          // A huge transcript is recorded as it is read, so its calls never pile up in memory.
+          checkpoint: (offset, lines) => {
+            sinceCommit++;
+            if (sinceCommit < CHECKPOINT_CHUNKS) return;
+            sinceCommit = 0;
+            commit(offset, lines);
+            this.flush();
+          },
+        },
       );
       stats.filesRead++;
       stats.bytesRead += outcome.bytesRead;
       stats.linesRead += outcome.lines;
       stats.skippedLines += bad;
       this.log.fileBadLines(f.path, bad, described);
-
-      const drained = ctx.drain();
-      stats.calls += drained.calls.length;
-      const headLen = Math.min(outcome.endOffset, HEAD_BYTES);
-      const head = !plan.fresh && prev && prev.headLen === headLen ? prev.head : headHash(fd, headLen);
-      const state: FileReadState = {
-        v: 1,
-        size: st.size,
-        mtimeMs: st.mtimeMs,
-        ino: st.ino,
-        offset: outcome.endOffset,
-        line: lineNo,
-        headLen,
-        head,
-        ctx: ctx.state,
-      };
-      this.batch.calls.push(...drained.calls);
-      this.batch.renames.push(...drained.renames);
-      this.batch.states.push([f.path, encodeFileState(state)]);
+      commit(outcome.endOffset, outcome.lines);
       return st.mtimeMs;
     } finally {
       fs.closeSync(fd);

@@ -61,7 +61,3 @@ export async function unlinkIfPresent(file: string): Promise<boolean> {
 export function padNumber(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

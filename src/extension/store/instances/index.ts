@@ -8,6 +8,7 @@ export { appendToJournal, JournalAppendError, MAX_JOURNAL_LINE_BYTES, type Appen
 export {
   JournalReader,
   emptyJournalPosition,
+  furthestJournalPosition,
   isJournalPosition,
   type JournalPosition,
   type JournalRead,

@@ -58,6 +58,21 @@ export function isJournalPosition(value: unknown): value is JournalPosition {
   );
 }
 
+/**
+ * What two positions cover together: positions are byte prefixes of the same append-only files, so the union is
+ * the longer prefix of each generation. Use it when merging a database file from disk into memory (a new writer,
+ * or a follower that missed pruned generations).
+ */
+export function furthestJournalPosition(a: JournalPosition, b: JournalPosition): JournalPosition {
+  const doneThrough = Math.max(a.doneThrough, b.doneThrough);
+  const offsets: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(a.offsets), ...Object.keys(b.offsets)])) {
+    if (Number(key) <= doneThrough) continue;
+    offsets[key] = Math.max(a.offsets[key] ?? 0, b.offsets[key] ?? 0);
+  }
+  return { doneThrough, offsets };
+}
+
 interface GenerationRead {
   offset: number;
   /** Stopped at the byte budget with complete lines left. */
@@ -98,6 +113,12 @@ export class JournalReader {
   private async read(maxBytes: number): Promise<JournalRead> {
     const out: JournalRead = { calls: [], skipped: 0, problems: [], missing: [], more: false };
     const files = await listGenerations(this.journalDir);
+    if (files.length > 0 && highestGeneration(files) <= this.pos.doneThrough) {
+      // The live generation is never "done", so the journal folder was emptied and numbering began again (a user
+      // cleaning up, a restored backup). Reading everything again is harmless: dedup by key.
+      note(out, `The journal was reset (generation ${highestGeneration(files)} after ${this.pos.doneThrough} was done); reading it from the start.`);
+      this.pos = emptyJournalPosition();
+    }
     const present = new Map(files.map((f) => [f.generation, f.state] as const));
     const highest = Math.max(highestGeneration(files), ...Object.keys(this.pos.offsets).map(Number));
     const finished = new Set<number>();

@@ -61,6 +61,7 @@ export class WriterLock {
   private watcher: FolderWatch | undefined;
   private knownOwner: LockOwner | null = null;
   private lastProblem: string | undefined;
+  private tickQueued = false;
 
   private constructor(
     storageDir: string,
@@ -83,14 +84,10 @@ export class WriterLock {
       lock.log('warn', `Cannot create the lock folder ${lock.lockDir}: ${errorMessage(e)}.`);
     }
     await lock.serialized(() => lock.tick());
-    lock.timer = setInterval(() => void lock.serialized(() => lock.tick()), lock.heartbeatMs);
+    lock.timer = setInterval(() => lock.scheduleTick(), lock.heartbeatMs);
     lock.timer.unref?.();
     if (options.watch !== false) {
-      lock.watcher = watchFolders([lock.lockDir], {
-        pollMs: 0,
-        onChange: () => void lock.serialized(() => lock.tick()),
-        log: options.log,
-      });
+      lock.watcher = watchFolders([lock.lockDir], { pollMs: 0, onChange: () => lock.scheduleTick(), log: options.log });
     }
     return lock;
   }
@@ -140,6 +137,16 @@ export class WriterLock {
         // ENOENT: someone already took over (we had been judged stale) — nothing to hand back.
         if (errorCode(e) !== 'ENOENT') this.log('warn', `Could not release the writer lock: ${errorMessage(e)}`);
       }
+    });
+  }
+
+  /** Timer and watch events coalesce: a slow disk must not pile up checks behind each other. */
+  private scheduleTick(): void {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    void this.serialized(() => {
+      this.tickQueued = false;
+      return this.tick();
     });
   }
 
@@ -235,8 +242,14 @@ export class WriterLock {
       await fsp.unlink(mine).catch(() => undefined);
       return;
     }
+    try {
+      await this.beat(mine);
+    } catch (e: unknown) {
+      this.log('warn', `The new writer lock vanished at once (${errorMessage(e)}); trying again later.`);
+      await fsp.unlink(mine).catch(() => undefined);
+      return;
+    }
     this.heldEpoch = epoch;
-    await this.beat(mine);
     await this.sweepOlder(epoch);
     this.become(owner);
   }
