@@ -71,7 +71,9 @@ export type HostMessage =
   | Reply
   | { type: 'dataChanged'; revision: number; now: number }
   | { type: 'periodChanged'; period: Period }
-  | { type: 'importStatus'; status: ImportStatus };
+  | { type: 'importStatus'; status: ImportStatus }
+  /** The host could not answer something the page did not ask for by id (e.g. the snapshot after `ready`). */
+  | { type: 'error'; message: string };
 
 /** Persisted webview UI state (`vscode.getState`/`setState`) and the panel serializer's state. */
 export interface WebviewUiState {

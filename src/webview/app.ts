@@ -84,6 +84,7 @@ export class DashboardApp {
       dataChanged: (_revision, now) => this.onDataChanged(now),
       periodChanged: (p) => this.onPeriodChanged(p),
       importStatus: (s) => this.onImportStatus(s),
+      hostError: (message) => this.banner.show(message),
     });
 
     this.loading = new LoadingState(() => this.command('showLog'));

@@ -11,6 +11,7 @@ export interface PushHandlers {
   dataChanged(revision: number, now: number): void;
   periodChanged(period: Period): void;
   importStatus(status: ImportStatus): void;
+  hostError(message: string): void;
 }
 
 interface Pending {
@@ -85,6 +86,9 @@ export class ProtocolClient {
       case 'importStatus':
         this.handlers.importStatus(msg.status);
         return;
+      case 'error':
+        if (typeof msg.message === 'string') this.handlers.hostError(msg.message);
+        return;
     }
   }
 
@@ -102,7 +106,7 @@ export class ProtocolClient {
   }
 }
 
-const HOST_TYPES = new Set<HostMessage['type']>(['snapshot', 'reply', 'dataChanged', 'periodChanged', 'importStatus']);
+const HOST_TYPES = new Set<HostMessage['type']>(['snapshot', 'reply', 'dataChanged', 'periodChanged', 'importStatus', 'error']);
 
 /** A shape check at the boundary: the host is trusted, but other frames may post to this window too. */
 export function isHostMessage(data: unknown): data is HostMessage {

@@ -21,6 +21,7 @@ function client(timeoutMs = 5_000) {
       dataChanged: (rev) => pushed.push(`dataChanged:${rev}`),
       periodChanged: (p) => pushed.push(`period:${p}`),
       importStatus: (s) => pushed.push(`import:${s.running}`),
+      hostError: (m) => pushed.push(`error:${m}`),
     },
     timeoutMs,
   );

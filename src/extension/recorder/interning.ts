@@ -25,6 +25,8 @@ export interface ConsumerEntry {
 export class Interner {
   private readonly ids = new Map<NameTable, Map<string, number>>();
   private readonly consumers = new Map<string, ConsumerEntry>();
+  /** Keys looked up and not found, so renames of calls for new consumers cost no query each. */
+  private readonly missingConsumers = new Set<string>();
 
   constructor(private readonly db: Db) {}
 
@@ -66,6 +68,7 @@ export class Interner {
           name,
         };
     this.consumers.set(key, entry);
+    this.missingConsumers.delete(key);
     return entry;
   }
 
@@ -81,11 +84,16 @@ export class Interner {
   forget(): void {
     this.ids.clear();
     this.consumers.clear();
+    this.missingConsumers.clear();
   }
 
   private lookupConsumer(key: string): ConsumerEntry | undefined {
+    if (this.missingConsumers.has(key)) return undefined;
     const found = this.db.first('SELECT id, name FROM consumers WHERE key = ?', [key]);
-    if (!found) return undefined;
+    if (!found) {
+      this.missingConsumers.add(key);
+      return undefined;
+    }
     const entry = { id: found[0] as number, name: found[1] as string };
     this.consumers.set(key, entry);
     return entry;

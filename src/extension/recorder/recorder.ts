@@ -125,7 +125,8 @@ export class Recorder {
   /** Stored copies of the batch's keys, found through the key-hash index. */
   private storedCopies(calls: readonly CallInput[]): Map<string, KeyState> {
     const keys = new Set(calls.map((c) => c.key));
-    const hashes = [...new Set([...keys].map(keyHash))];
+    // Sorted, so the index is probed in order.
+    const hashes = [...new Set([...keys].map(keyHash))].sort((a, b) => a - b);
     const states = new Map<string, KeyState>();
     this.db.each(
       `SELECT ${STORED_COPY_COLUMNS} FROM calls WHERE key_hash IN (SELECT value FROM json_each(?))`,

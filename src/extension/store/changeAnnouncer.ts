@@ -21,7 +21,6 @@ export class ChangeAnnouncer {
     this.other ||= other;
     if (this.pending && !this.timer) {
       this.timer = setTimeout(() => this.flush(), LATE_MS);
-      this.timer.unref?.();
     }
   }
 

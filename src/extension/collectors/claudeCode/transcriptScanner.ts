@@ -43,6 +43,14 @@ export interface ScanRequest {
   initial?: boolean;
 }
 
+/** Knobs for tests; the defaults are what the extension uses. */
+export interface ScannerTuning {
+  /** Read chunk size (default 1 MiB). */
+  chunkBytes?: number;
+  /** Chunks between intermediate commits inside one file (default 32). */
+  checkpointChunks?: number;
+}
+
 export interface ScanOutcome {
   stats: ScanStats;
   listing: Listing;
@@ -75,10 +83,13 @@ export class TranscriptScanner {
   private readonly log: ScanLog;
   private metaCache = new Map<string, AgentMeta | undefined>();
   private batch: Batch = newBatch();
+  /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
+  private failedPaths = new Set<string>();
 
   constructor(
     private readonly deps: CollectorDeps,
     private readonly configDirs: readonly string[],
+    private readonly tuning: ScannerTuning = {},
   ) {
     this.log = new ScanLog(deps.log);
   }
@@ -91,6 +102,7 @@ export class TranscriptScanner {
     const t0 = performance.now();
     this.cancelRequested = false;
     this.metaCache = new Map();
+    this.failedPaths = new Set();
     this.log.beginScan();
     const stats: ScanStats = { files: 0, filesRead: 0, bytesRead: 0, linesRead: 0, calls: 0, skippedLines: 0, ms: 0 };
     const full = request.projectDirs === undefined;
@@ -201,15 +213,19 @@ export class TranscriptScanner {
       const fileIdentity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
       let headLen = plan.fresh || !prev ? 0 : prev.headLen;
       let head = plan.fresh || !prev ? '' : prev.head;
-      /** Hands what was read so far to the batch, with the state that says so. */
-      const commit = (offset: number, lines: number): void => {
+      /**
+       * Hands what was read so far to the batch, with the state that says so. A commit in the middle of the file
+       * records the size as the offset reached, so that it never passes for "unchanged" and the rest is read later.
+       */
+      const commit = (offset: number, lines: number, final: boolean): void => {
         const drained = ctx.drain();
         stats.calls += drained.calls.length;
         if (headLen < HEAD_BYTES && offset > headLen) {
           headLen = Math.min(offset, HEAD_BYTES);
           head = headHash(fd, headLen);
         }
-        const state: FileReadState = { v: 1, ...fileIdentity, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
+        const size = final ? fileIdentity.size : offset;
+        const state: FileReadState = { v: 1, ...fileIdentity, size, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
         this.batch.calls.push(...drained.calls);
         this.batch.renames.push(...drained.renames);
         this.batch.states.push([f.path, encodeFileState(state)]);
@@ -231,13 +247,14 @@ export class TranscriptScanner {
           return true;
         },
         {
+          chunkBytes: this.tuning.chunkBytes,
           pause: () => this.pause(),
           // A huge transcript is recorded as it is read, so its calls never pile up in memory.
           checkpoint: (offset, lines) => {
             sinceCommit++;
-            if (sinceCommit < CHECKPOINT_CHUNKS) return;
+            if (sinceCommit < (this.tuning.checkpointChunks ?? CHECKPOINT_CHUNKS)) return;
             sinceCommit = 0;
-            commit(offset, lines);
+            commit(offset, lines, false);
             this.flush();
           },
         },
@@ -247,7 +264,7 @@ export class TranscriptScanner {
       stats.linesRead += outcome.lines;
       stats.skippedLines += bad;
       this.log.fileBadLines(f.path, bad, described);
-      commit(outcome.endOffset, outcome.lines);
+      commit(outcome.endOffset, outcome.lines, true);
       return st.mtimeMs;
     } finally {
       fs.closeSync(fd);
@@ -270,6 +287,7 @@ export class TranscriptScanner {
         result = this.deps.sink.record(b.calls);
       } catch (e: unknown) {
         // Offsets are not advanced: these files are read again on the next scan.
+        for (const [p] of b.states) this.failedPaths.add(p);
         this.deps.log('error', `Recording ${b.calls.length} Claude Code call(s) failed (${describe(e)}); they will be retried.`);
         return;
       }
@@ -279,7 +297,7 @@ export class TranscriptScanner {
       if (result.inserted + result.updated > 0) this.deps.onRecorded(result);
     }
     for (const r of b.renames) this.deps.sink.renameConsumer(r.key, r.name);
-    for (const [p, s] of b.states) this.deps.fileState.set(p, s);
+    for (const [p, s] of b.states) if (!this.failedPaths.has(p)) this.deps.fileState.set(p, s);
   }
 
   /** Forgets read state of files that are gone (their records stay: Claude Code deletes old transcripts). */

@@ -53,7 +53,13 @@ export class DashboardController {
     switch (msg.type) {
       case 'ready':
         this.timeZone = msg.timeZone;
-        await this.sendSnapshot(msg.ui);
+        try {
+          await this.sendSnapshot(msg.ui);
+        } catch (e: unknown) {
+          // The page would otherwise wait on "Loading" forever: tell it, and let it ask again on the next change.
+          this.options.log?.(`Could not read usage for the dashboard: ${e instanceof Error ? e.message : String(e)}`);
+          this.post({ type: 'error', message: `Could not read usage: ${e instanceof Error ? e.message : String(e)}` });
+        }
         return;
       case 'request':
         this.post(await this.answer(msg.id, msg.request));
@@ -83,9 +89,10 @@ export class DashboardController {
 
   private async sendSnapshot(ui: WebviewUiState): Promise<void> {
     const period = this.options.period.get();
-    const [dashboard, records] = await Promise.all([
+    const [dashboard, records, allTime] = await Promise.all([
       this.dashboard({ period, timeZone: this.timeZone, granularity: ui.granularity ?? defaultGranularity(period), topBy: ui.topBy }),
       this.records({ ...ui.records, period }),
+      this.options.store.summary({ from: 0, to: Number.MAX_SAFE_INTEGER }),
     ]);
     const snapshot: Snapshot = {
       period,
@@ -93,6 +100,7 @@ export class DashboardController {
       revision: this.options.revision(),
       dashboard,
       records,
+      totalRecords: allTime.calls,
       importStatus: this.options.importStatus(),
       sources: this.options.sources(),
       costLabel: this.options.costLabel(),

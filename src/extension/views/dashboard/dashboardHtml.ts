@@ -8,7 +8,8 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri,
   const style = webview.asWebviewUri(uriJoin(extensionUri, 'media', 'dashboard.css'));
   const csp = [
     "default-src 'none'",
-    `style-src ${webview.cspSource}`,
+    // The toolkit probes :focus-visible with a <style> element; the nonce (read from csp-nonce) lets only that one in.
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
@@ -18,6 +19,7 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri,
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
 <title>Claude Usage</title>

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decodeFileState } from '../../src/extension/collectors/claudeCode/fileReadState';
+import { TranscriptScanner } from '../../src/extension/collectors/claudeCode/transcriptScanner';
+import type { CallInput } from '../../src/shared/callRecord';
+import { appendCall, type ExpectedRecord, type FixtureSession } from '../support/claudeCodeFixtures';
+import { assertRecords, makeDeps, MemorySink, tempDir } from './claudeCodeHelpers';
+
+/** A sink that fails on chosen record() calls, as a full disk or a broken database would. */
+class FlakySink extends MemorySink {
+  failOn = new Set<number>();
+  attempts = 0;
+  override record(calls: CallInput[]) {
+    this.attempts++;
+    if (this.failOn.has(this.attempts)) throw new Error('disk full');
+    return super.record(calls);
+  }
+}
+
+describe('a large transcript', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => {
+    tmp = tempDir('cc-large-');
+  });
+  after(() => tmp.cleanup());
+
+  it('is recorded as it is read, and resumes after the last recorded point when a write fails', async () => {
+    const config = path.join(tmp.dir, 'cfg');
+    const dir = path.join(config, 'projects', '-home-dev-big');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'big-session.jsonl');
+    fs.writeFileSync(file, `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'Big job' }, timestamp: new Date(Date.UTC(2026, 10, 1)).toISOString(), sessionId: 'big-session', cwd: '/home/dev/big', entrypoint: 'cli' })}\n`);
+    const session: FixtureSession = { file, sessionId: 'big-session', configDir: config, cwd: '/home/dev/big', entrypoint: 'cli', source: 'chat', consumerKey: 'claude-code:session:big-session', name: 'Big job' };
+    const expected: ExpectedRecord[] = [];
+    for (let i = 0; i < 300; i++) expected.push(appendCall(session, { ts: Date.UTC(2026, 10, 1) + (i + 1) * 10_000, seed: i + 1 }));
+    const size = fs.statSync(file).size;
+
+    const sink = new FlakySink();
+    sink.failOn.add(3);
+    const deps = makeDeps(sink);
+    const scanner = new TranscriptScanner(deps, [config], { chunkBytes: 4096, checkpointChunks: 4 });
+    const first = (await scanner.scan({ progress: false })).stats;
+    assert.ok(sink.attempts > 3, `recorded in ${sink.attempts} batches while reading one file`);
+    assert.ok(deps.logs.some((l) => l.level === 'error' && l.message.includes('disk full')));
+    const state = decodeFileState(deps.fileState.get(file));
+    assert.ok(state, 'the part recorded before the failure is remembered');
+    assert.ok(state.offset > 0 && state.offset < size, `offset ${state.offset} of ${size}`);
+    assert.equal(first.bytesRead, size);
+
+    const second = (await scanner.scan({ progress: false })).stats;
+    assert.equal(second.bytesRead, size - state.offset, 'reading resumes where recording stopped');
+    assertRecords(sink, expected);
+    const third = (await scanner.scan({ progress: false })).stats;
+    assert.equal(third.bytesRead, 0);
+  });
+});
