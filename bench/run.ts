@@ -68,9 +68,9 @@ async function main(): Promise<void> {
   const dbPath = path.join(tmp, 'usage.sqlite');
   try {
     log('Cold import through the worker store…');
-    const opened = await openStore(workerPath, dbPath);
+    const opened = await openStore({ workerPath, dbPath });
     const { store } = opened;
-    const cold = await coldImport(store, corpus.configDir);
+    const cold = await coldImport(store, corpus.configDir, quick ? 1_000 : 2_000);
     const importTotal = opened.startMs + cold.ms;
     log(`Imported ${count(cold.all.calls)} calls in ${ms(cold.ms)} (+ ${ms(opened.startMs)} worker start and open).`);
 
@@ -86,6 +86,11 @@ async function main(): Promise<void> {
     const vsix = flag('--no-package') ? undefined : (log('npm run package…'), await packageVsix(REPO));
 
     const { figures, verdicts, notes } = summarize({ corpus, cc, opened, cold, importTotal, rescan, append, scale, close: close.ms, vsix });
+    const loadEnd = os.loadavg()[0];
+    if (Math.max(machine.load1, loadEnd) > machine.cores) {
+      notes.push(`The machine was busy with other work (1-minute load ${machine.load1.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${machine.cores} cores): ` +
+        'wall times and event-loop delays are inflated; compare ratios rather than absolute times.');
+    }
     console.log('');
     console.log(table(figures));
     console.log('');
@@ -169,8 +174,12 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
 
   // Cold import
   const ratio = ccRun.error ? NaN : m.importTotal / ccRun.wallMs;
-  figures.push({ label: 'Cold import, ours (worker start + open + import)', value: `${ms(m.importTotal)} (${mbps.toFixed(0)} MB/s, ${count(cold.stats.calls)} calls)`, target: '≤ ccusage' });
+  figures.push({ label: 'Cold import, ours (worker start + open + import)', value: `${ms(m.importTotal)} (${mbps.toFixed(0)} MB/s; import alone ${ms(cold.ms)})`, target: '≤ ccusage' });
   figures.push({ label: 'Cold import, ccusage daily --json --offline', value: ccRun.error ? `failed: ${ccRun.error}` : `${ms(ccRun.wallMs)} (median of ${cc.runs.length})` });
+  figures.push({
+    label: 'Cold import CPU time, ours / ccusage',
+    value: `${ms(cold.cpuMs)} / ${ccRun.cpuMs !== undefined ? ms(ccRun.cpuMs) : 'n/a'} (ours runs on one thread; ccusage may use every core)`,
+  });
   figures.push({ label: 'Cold import ratio (ours / ccusage)', value: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a', target: '≤ 1.00×' });
   verdicts.push({
     target: 'Cold import at least as fast as ccusage',
@@ -193,8 +202,14 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   // Host thread
   figures.push({ label: 'Host event-loop delay during cold import (max / p99)', value: `${ms(cold.loop.maxMs)} / ${ms(cold.loop.p99Ms)}`, target: '< 50 ms' });
   figures.push({ label: 'Host event-loop delay during save at scale (max)', value: ms(scale.save.loop.maxMs), target: '< 50 ms' });
+  figures.push({ label: 'Host event-loop delay, idle before the import (max / p99)', value: `${ms(cold.idleLoop.maxMs)} / ${ms(cold.idleLoop.p99Ms)}` });
   const hostMax = Math.max(cold.loop.maxMs, scale.save.loop.maxMs);
-  verdicts.push({ target: 'Host thread never blocked > 50 ms', pass: hostMax < 50, detail: `max delay ${ms(cold.loop.maxMs)} during the cold import, ${ms(scale.save.loop.maxMs)} during a save at ${count(scale.storedCalls)} calls` });
+  verdicts.push({
+    target: 'Host thread never blocked > 50 ms',
+    pass: hostMax < 50,
+    detail: `max delay ${ms(cold.loop.maxMs)} during the cold import, ${ms(scale.save.loop.maxMs)} during a save at ${count(scale.storedCalls)} calls ` +
+      `(the same thread idle, before the import: ${ms(cold.idleLoop.maxMs)} — what this machine's other load adds)`,
+  });
 
   // Re-scan and live append
   const rescanMedian = median(rescan.ms);
@@ -265,5 +280,6 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
 
 main().catch((e: unknown) => {
   console.error(e instanceof Error ? e.stack ?? e.message : String(e));
-  process.exitCode = 1;
+  // A store that failed half-way still has a live worker: do not wait for it.
+  process.exit(1);
 });

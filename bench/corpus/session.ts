@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as L from './lines';
 import type { Rand } from './random';
 import { FileSink } from './sink';
-import { prompt, signature, title, type TextPool } from './text';
+import { prompt, title, type TextPool } from './text';
 
 export interface TokenTotals {
   input: number;
@@ -171,14 +171,15 @@ export class SessionWriter {
     const requestId = rand.uniqueId('req_011C', 20);
     const blocks: string[] = [];
     if (rand.chance(0.3)) {
-      blocks.push(L.thinkingBlock(pool.text(rand, rand.logNormal(450, 0.9, 40, 8_000)), signature(rand, rand.int(200, 1_400))));
+      blocks.push(L.thinkingBlock(pool.text(rand, rand.logNormal(450, 0.9, 40, 8_000)), pool.signature(rand, rand.int(200, 1_400))));
     }
     if (lastOfTurn || rand.chance(0.4)) blocks.push(L.textBlock(pool.text(rand, rand.logNormal(280, 1, 20, 6_000))));
     const tool = lastOfTurn ? undefined : this.pickTool(conv, mayDelegate);
     if (tool) blocks.push(L.toolUseBlock(tool.id, tool.name, tool.input));
 
     const writes = rand.chance(0.1) ? rand.logNormal(6_000, 0.8, 500, 60_000) : rand.logNormal(700, 1, 0, 20_000);
-    const oneHour = conv.oneHourCache ? writes : 0;
+    // Old versions wrote no 5m/1h split: their cache writes count as 5-minute writes (the facts' rule).
+    const oneHour = conv.oneHourCache && !conv.legacyUsage ? writes : 0;
     const final: L.Usage = {
       input: rand.chance(0.04) ? rand.int(2_000, 30_000) : rand.int(1, 12),
       cacheWrite5m: writes - oneHour,

@@ -31,8 +31,11 @@ const FRAGMENTS = [
 
 const POOL_CHARS = 1 << 21;
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
 export class TextPool {
   private readonly pool: string;
+  private readonly signatures: string;
   /** Positions of spaces in `pool`: the only places a slice starts or ends. */
   private readonly cuts: Int32Array;
 
@@ -48,6 +51,16 @@ export class TextPool {
     const cuts: number[] = [];
     for (let i = 0; i < this.pool.length; i++) if (this.pool.charCodeAt(i) === 0x20) cuts.push(i);
     this.cuts = Int32Array.from(cuts);
+    const sig: string[] = [];
+    for (let i = 0; i < 1 << 16; i++) sig.push(BASE64[Math.floor(rand.next() * 64)]);
+    this.signatures = sig.join('');
+  }
+
+  /** A thinking block's signature: opaque base64, hundreds of bytes on real lines. */
+  signature(rand: Rand, chars: number): string {
+    const n = Math.min(chars, this.signatures.length);
+    const start = Math.floor(rand.next() * (this.signatures.length - n));
+    return this.signatures.slice(start, start + n);
   }
 
   /** About `chars` characters of escaped text (at least one word). */
@@ -103,17 +116,3 @@ export function prompt(rand: Rand): string {
   return rand.pick(PROMPTS);
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-let signaturePool = '';
-
-/** A thinking block's signature: opaque base64, hundreds of bytes on real lines (sliced from one random pool). */
-export function signature(rand: Rand, chars: number): string {
-  if (!signaturePool) {
-    const parts: string[] = [];
-    for (let i = 0; i < 1 << 16; i++) parts.push(BASE64[Math.floor(rand.next() * 64)]);
-    signaturePool = parts.join('');
-  }
-  const n = Math.min(chars, signaturePool.length);
-  const start = Math.floor(rand.next() * (signaturePool.length - n));
-  return signaturePool.slice(start, start + n);
-}

@@ -23,6 +23,8 @@ export interface CcusageRun {
   wallMs: number;
   peakRss: number | undefined;
   peakFrom: 'GNU time' | '/proc sampling' | 'unavailable';
+  /** User + system CPU time (GNU time only): more than the wall time means it ran on several cores. */
+  cpuMs?: number;
   totals?: CcusageTotals;
   days?: number;
   error?: string;
@@ -82,6 +84,9 @@ export async function runCcusage(configDir: string): Promise<CcusageRun> {
       peakRss,
       peakFrom: peakRss === undefined ? 'unavailable' : gnuTime ? 'GNU time' : '/proc sampling',
     };
+    const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+    if (user && sys) run.cpuMs = (Number(user[1]) + Number(sys[1])) * 1000;
     if (code !== 0) {
       run.error = `ccusage exited with ${code}: ${stderr.split('\n').filter((l) => l.trim() && !l.startsWith('\t')).slice(-3).join(' | ')}`;
       return run;

@@ -27,13 +27,19 @@ export interface OpenedStore {
   startMs: number;
 }
 
-export async function openStore(
-  workerPath: string, dbPath: string, onEvent?: (e: StoreEvent) => void, execArgv?: string[],
-): Promise<OpenedStore> {
+export interface OpenStoreOptions {
+  workerPath: string;
+  dbPath: string;
+  /** Where sql-wasm.wasm is when the worker does not run from dist/. */
+  wasmPath?: string;
+  onEvent?: (e: StoreEvent) => void;
+}
+
+export async function openStore({ workerPath, dbPath, wasmPath, onEvent }: OpenStoreOptions): Promise<OpenedStore> {
   const baselineRss = process.memoryUsage().rss;
   const logs: StoreLogs = { counts: { info: 0, warn: 0, error: 0 }, samples: [] };
   const { value: store, ms } = await timed(async () => {
-    const s = createWorkerStore({ workerPath, execArgv });
+    const s = createWorkerStore({ workerPath, workerData: wasmPath ? { wasmPath } : undefined });
     s.onEvent((e) => {
       if (e.type === 'log') {
         logs.counts[e.level]++;
@@ -48,7 +54,11 @@ export async function openStore(
 }
 
 export interface ColdImport {
+  /** The host's event-loop delay while nothing runs: what the machine itself adds (other processes, the scheduler). */
+  idleLoop: LoopDelay;
   ms: number;
+  /** CPU time of the whole process (host + worker threads) during the import. */
+  cpuMs: number;
   stats: ScanStats;
   loop: LoopDelay;
   memory: MemoryPeak;
@@ -57,16 +67,22 @@ export interface ColdImport {
 
 export const ALL_TIME = { from: 0, to: 8.64e15 };
 
-export async function coldImport(store: StoreApi, configDir: string): Promise<ColdImport> {
+export async function coldImport(store: StoreApi, configDir: string, idleMs = 2_000): Promise<ColdImport> {
+  const idle = new LoopDelayMonitor();
+  idle.start();
+  await sleep(idleMs);
+  const idleLoop = idle.stop();
   const loop = new LoopDelayMonitor();
   const mem = new MemorySampler();
   mem.start();
   loop.start();
+  const cpu = process.cpuUsage();
   const { value: stats, ms } = await timed(() => store.startClaudeCode({ configDirs: [configDir], watch: false }));
+  const used = process.cpuUsage(cpu);
   const loopDelay = loop.stop();
   const memory = mem.stop();
   const all = await store.summary(ALL_TIME);
-  return { ms, stats, loop: loopDelay, memory, all };
+  return { idleLoop, ms, cpuMs: (used.user + used.system) / 1000, stats, loop: loopDelay, memory, all };
 }
 
 export async function rescans(store: StoreApi, runs: number): Promise<{ ms: number[]; last: ScanStats }> {

@@ -8,7 +8,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -20,14 +20,27 @@ function isProfile(value: unknown): value is CpuProfile {
   return typeof value === 'object' && value !== null && Array.isArray((value as { nodes?: unknown }).nodes);
 }
 
-export function summarizeProfile(json: string, top: number): string {
+/** A time window on the profile's clock (µs of the monotonic clock, as `process.hrtime` counts). */
+export interface Window {
+  fromUs: number;
+  toUs: number;
+}
+
+export function parseProfile(json: string): CpuProfile {
   const parsed: unknown = JSON.parse(json);
   if (!isProfile(parsed)) throw new Error('not a .cpuprofile');
-  const profile = parsed;
+  return parsed;
+}
+
+export function summarizeProfile(json: string | CpuProfile, top: number, window?: Window): string {
+  const profile = typeof json === 'string' ? parseProfile(json) : json;
   const selfUs = new Map<number, number>();
   if (profile.samples && profile.timeDeltas) {
-    // Each sample's time is the delta to the next one.
+    // Each sample's time is the delta to the next one; samples are stamped by adding up the deltas.
+    let at = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
+      at += profile.timeDeltas[i] ?? 0;
+      if (window && (at < window.fromUs || at > window.toUs)) continue;
       const dt = profile.timeDeltas[i + 1] ?? 0;
       selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + Math.max(0, dt));
     }
@@ -49,7 +62,8 @@ export function summarizeProfile(json: string, top: number): string {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     byFile.set(file, (byFile.get(file) ?? 0) + us);
   }
-  const lines: string[] = [`Total sampled: ${(total / 1000).toFixed(0)} ms`, '', 'Self time by function:'];
+  const idle = byFunction.get('(idle)  (native)') ?? 0;
+  const lines: string[] = [`Sampled: ${(total / 1000).toFixed(0)} ms (${(idle / 1000).toFixed(0)} ms idle)`, '', 'Self time by function:'];
   const fmt = (us: number): string => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%`;
   for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${fmt(us)}  ${fn}`);
   lines.push('', 'Self time by file:');

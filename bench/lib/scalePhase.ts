@@ -15,7 +15,6 @@ import { ALL_TIME } from './importPhase';
 export interface ScaleFigures {
   storedCalls: number;
   topUp: TopUpResult | null;
-  topUpLoop: LoopDelay;
   dashboardMs: Record<Period, number[]>;
   recordsFirstMs: number[];
   recordsLastMs: number[];
@@ -33,14 +32,11 @@ export async function scalePhase(
   const mem = new MemorySampler();
   mem.start();
   const have = (await store.summary(ALL_TIME)).calls;
-  const loop = new LoopDelayMonitor();
-  loop.start();
   let topped: TopUpResult | null = null;
   if (have < targetCalls) {
     log(`Topping up from ${have.toLocaleString('en-US')} to ${targetCalls.toLocaleString('en-US')} calls with record()…`);
     topped = await topUp(store, targetCalls - have, endMs);
   }
-  const topUpLoop = loop.stop();
   const storedCalls = (await store.summary(ALL_TIME)).calls;
 
   const dashboardMs = {} as Record<Period, number[]>;
@@ -71,7 +67,7 @@ export async function scalePhase(
     // Not saved: reported through save.error.
   }
   return {
-    storedCalls, topUp: topped, topUpLoop, dashboardMs, recordsFirstMs, recordsLastMs, recordsTotal: first.total,
+    storedCalls, topUp: topped, dashboardMs, recordsFirstMs, recordsLastMs, recordsTotal: first.total,
     save: { ms: saved.value.ms, bytes: saved.value.bytes, wallMs: saved.ms, saved: saved.value.saved, error: saved.value.error, loop: saveLoopDelay },
     fileBytes, memory,
   };

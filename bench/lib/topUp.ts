@@ -24,11 +24,7 @@ export interface TopUpResult {
 export async function topUp(
   store: StoreApi, count: number, endMs: number, batchSize = 5_000, onBatch?: (done: number) => void,
 ): Promise<TopUpResult> {
-  const rand = new Rand(7_654_321);
-  const consumers = Array.from({ length: Math.max(50, Math.round(count / 150)) }, (_, i) => ({
-    key: `bench-topup:${i}`,
-    name: `${title(rand)} ${i}`,
-  }));
+  const sessions = new SessionStream(new Rand(7_654_321), endMs);
   const started = performance.now();
   let recorded = 0;
   let batches = 0;
@@ -36,7 +32,7 @@ export async function topUp(
   while (recorded < count) {
     const n = Math.min(batchSize, count - recorded);
     const calls: CallInput[] = [];
-    for (let i = 0; i < n; i++) calls.push(syntheticCall(rand, consumers, endMs, recorded + i));
+    for (let i = 0; i < n; i++) calls.push(sessions.next(recorded + i));
     const t0 = performance.now();
     const result = await store.record(calls);
     slowest = Math.max(slowest, performance.now() - t0);
@@ -48,25 +44,66 @@ export async function topUp(
   return { recorded, ms: performance.now() - started, batches, slowestBatchMs: slowest };
 }
 
-function syntheticCall(rand: Rand, consumers: readonly { key: string; name: string }[], endMs: number, serial: number): CallInput {
-  const consumer = consumers[Math.floor(Math.pow(rand.next(), 2) * consumers.length)];
-  const writes = rand.logNormal(700, 1, 0, 20_000);
-  return {
-    key: `msg_01bench${serial.toString(36).padStart(8, '0')}`,
-    requestId: `req_011Cbench${serial.toString(36)}`,
-    ts: endMs - Math.floor(rand.next() * YEAR_MS),
-    source: rand.weighted(SOURCES),
-    consumer,
-    model: rand.weighted(MODELS),
-    tokens: {
-      input: rand.int(1, 12),
-      cacheWrite5m: rand.chance(0.7) ? writes : 0,
-      cacheWrite1h: 0,
-      cacheRead: rand.int(10_000, 160_000),
-      output: rand.logNormal(260, 1.1, 1, 32_000),
-    },
-    durationMs: rand.int(800, 60_000),
-    project: `/home/dev/work/topup-${consumer.key.length % 7}`,
-    collector: 'bench',
-  };
+interface Session {
+  key: string;
+  name: string;
+  source: Source;
+  model: string;
+  project: string;
+  t: number;
+  left: number;
+}
+
+/**
+ * Calls as real use produces them: in sessions (a conversation or an agent run) of tens to thousands of calls a few
+ * seconds apart, each session at a random time of the year with its own source, model and name. A consumer's calls
+ * are close in time, as in real transcripts, so roll-ups per time bucket and consumer see real clustering.
+ */
+class SessionStream {
+  private current: Session | undefined;
+  private serial = 0;
+
+  constructor(private readonly rand: Rand, private readonly endMs: number) {}
+
+  next(index: number): CallInput {
+    const { rand } = this;
+    if (!this.current || this.current.left <= 0) this.current = this.newSession();
+    const s = this.current;
+    s.left--;
+    s.t += rand.int(2_000, 60_000);
+    const writes = rand.logNormal(700, 1, 0, 20_000);
+    return {
+      key: `msg_01bench${index.toString(36).padStart(8, '0')}`,
+      requestId: `req_011Cbench${index.toString(36)}`,
+      ts: Math.min(s.t, this.endMs),
+      source: s.source,
+      consumer: { key: s.key, name: s.name },
+      model: rand.chance(0.05) ? 'claude-haiku-4-5-20251001' : s.model,
+      tokens: {
+        input: rand.int(1, 12),
+        cacheWrite5m: rand.chance(0.7) ? writes : 0,
+        cacheWrite1h: 0,
+        cacheRead: rand.int(10_000, 160_000),
+        output: rand.logNormal(260, 1.1, 1, 32_000),
+      },
+      durationMs: rand.int(800, 60_000),
+      project: s.project,
+      collector: 'bench',
+    };
+  }
+
+  private newSession(): Session {
+    const { rand } = this;
+    const i = this.serial++;
+    const left = rand.logNormal(30, 1.1, 1, 3_000);
+    return {
+      key: `bench-topup:${i}`,
+      name: `${title(rand)} ${i}`,
+      source: rand.weighted(SOURCES),
+      model: rand.weighted(MODELS),
+      project: `/home/dev/work/topup-${i % 23}`,
+      t: this.endMs - Math.floor(rand.next() * YEAR_MS) - left * 30_000,
+      left,
+    };
+  }
 }

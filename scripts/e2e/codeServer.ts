@@ -37,7 +37,7 @@ export function installCodeServer(): void {
   if (result.status !== 0) throw new Error(`installing code-server failed (${INSTALL_COMMAND}, exit ${result.status})`);
 }
 
-/** Settings that keep the workbench quiet and deterministic: no telemetry, start page, trust prompt, updates. */
+/** Settings that keep the workbench quiet: no telemetry, start page, trust prompt, updates or recommendations. */
 export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'telemetry.telemetryLevel': 'off',
   'workbench.startupEditor': 'none',
@@ -49,6 +49,11 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
+};
+
+/** For tests only, on top of QUIET_SETTINGS: a plain, deterministic window (nothing a real user would want off). */
+export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
+  ...QUIET_SETTINGS,
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
   'chat.commandCenter.enabled': false,

@@ -224,4 +224,18 @@ describe('Claude Code collector on the fixture', () => {
     assert.equal(rest.filesRead, fx.files.length - first.filesRead);
     assertRecords(deps.sink, fx.records);
   });
+
+  it('sends nothing more once stopped (shutdown), and loses nothing: a later import reads it all', async () => {
+    const fx = writeClaudeCodeFixture(path.join(tmp.dir, 'stop'), { now: NOW });
+    const deps = makeDeps();
+    const c = collectorFor(fx, deps);
+    const started = c.start();
+    c.stop();
+    await started;
+    assert.equal(deps.sink.recordCalls, 0);
+    assert.deepEqual(deps.fileState.paths(), []);
+    assert.deepEqual(await c.scan(), { files: 0, filesRead: 0, bytesRead: 0, linesRead: 0, calls: 0, skippedLines: 0, ms: 0 });
+    await collectorFor(fx, deps).start();
+    assertRecords(deps.sink, fx.records);
+  });
 });

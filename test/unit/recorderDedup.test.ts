@@ -184,3 +184,26 @@ describe('pricing', () => {
     assert.match(logs[0], /table broken/);
   });
 });
+
+describe('retention', () => {
+  it('pruneBefore removes older calls with their roll-ups, exactly at an unaligned cutoff', () => {
+    const { db, recorder, queries } = setup();
+    const calls = randomCalls(11, 800, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 10));
+    recorder.record(calls);
+    const cutoff = Date.UTC(2026, 0, 5, 7, 22, 13, 5);
+    const kept = [...dedupReference(calls).values()].filter((c) => c.ts >= cutoff);
+    const removed = recorder.pruneBefore(cutoff);
+    assert.equal(removed, dedupReference(calls).size - kept.length);
+    assert.equal(queries.summary(ALL).calls, kept.length);
+    const windowAroundCutoff = { from: cutoff - 3_600_000, to: cutoff + 3_600_000 };
+    assert.equal(queries.summary(windowAroundCutoff).calls, kept.filter((c) => c.ts < cutoff + 3_600_000).length);
+    assertRollupsMatchRows(db);
+    const orphans = db.first('SELECT COUNT(*) FROM consumers WHERE id NOT IN (SELECT consumer_id FROM calls)')?.[0];
+    assert.equal(orphans, 0);
+    // Recording still works after consumers were deleted (no stale cached ids).
+    assert.equal(recorder.record([makeCall({ key: 'after-prune', consumer: { key: calls[0].consumer.key, name: 'back' } })]).inserted, 1);
+    assert.equal(queries.records({ range: ALL, page: 1, consumerKey: calls[0].consumer.key }).total >= 1, true);
+    assertRollupsMatchRows(db);
+    assert.equal(recorder.pruneBefore(0), 0);
+  });
+});

@@ -7,6 +7,7 @@ import type { Pricer, PricingInput } from '../../src/extension/pricing/index';
 import { createInProcessStore } from '../../src/extension/store/inProcessStore';
 import type { StoreCoreOptions } from '../../src/extension/store/storeCore';
 import type { StoreApi, StoreEvent } from '../../src/extension/store/storeApi';
+import type { StoreExtras } from '../../src/extension/store/storeExtras';
 
 export const WASM_PATH = require.resolve('sql.js/dist/sql-wasm.wasm');
 
@@ -60,7 +61,7 @@ export function makeCall(partial: Partial<CallInput> = {}): CallInput {
   };
 }
 
-export function testStore(options: StoreCoreOptions = {}): StoreApi {
+export function testStore(options: StoreCoreOptions = {}): StoreApi & StoreExtras {
   return createInProcessStore({ wasmPath: WASM_PATH, createPricer: fakePricerFactory, saveDelayMs: 60_000, ...options });
 }
 

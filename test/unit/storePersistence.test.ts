@@ -224,6 +224,24 @@ describe('recovery from an unreadable file', () => {
   });
 });
 
+describe('retention', () => {
+  it('pruning old calls shrinks the saved file and keeps the rest', async () => {
+    await withTempDir(async (dir) => {
+      const dbPath = path.join(dir, 'usage.sqlite');
+      const store = testStore();
+      await store.open({ dbPath });
+      const old = Array.from({ length: 3000 }, (_, i) => makeCall({ key: `old-${i}`, ts: Date.UTC(2025, 0, 1) + i * 1000, requestId: `req_${'x'.repeat(40)}${i}` }));
+      await store.record([...old, makeCall({ key: 'recent', ts: Date.UTC(2026, 5, 1) })]);
+      const before = await store.save();
+      assert.deepEqual(await store.pruneBefore(Date.UTC(2026, 0, 1)), { removed: 3000 });
+      const after = await store.save();
+      assert.ok(after.bytes < before.bytes / 2, `${after.bytes} bytes after pruning, ${before.bytes} before`);
+      assert.equal((await store.summary(ALL)).calls, 1);
+      await store.close();
+    });
+  });
+});
+
 describe('a failing save', () => {
   it('keeps recording in memory, reports once in plain words, retries, and reports the recovery', async () => {
     await withTempDir(async (dir) => {

@@ -16,6 +16,7 @@ import {
 } from './callRows';
 import { cleanName, validateCall } from './validateCall';
 import { repriceAll } from './reprice';
+import { pruneCallsBefore } from './retention';
 
 export interface RecordOptions {
   /**
@@ -116,6 +117,15 @@ export class Recorder {
         repriceAll(this.db, this.pricer, this.interner.id('price_versions', this.pricer.version), this.log),
       ),
     );
+  }
+
+  /** Removes every call before `cutoff` (UTC ms) with its roll-ups. Returns how many calls went. */
+  pruneBefore(cutoff: number): number {
+    if (!Number.isFinite(cutoff)) throw new Error(`The retention cutoff must be a finite time (got ${cutoff})`);
+    const removed = this.guarded(() => this.db.transaction(() => pruneCallsBefore(this.db, cutoff)));
+    // Consumers may have been deleted: cached ids must not outlive them.
+    if (removed > 0) this.interner.forget();
+    return removed;
   }
 
   count(): number {

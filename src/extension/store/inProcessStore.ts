@@ -3,10 +3,11 @@
  * small tools only — the extension uses createWorkerStore.
  */
 import type { StoreApi } from './storeApi';
+import type { StoreExtras } from './storeExtras';
 import { StoreCore, type StoreCoreOptions } from './storeCore';
 
 export type InProcessStoreOptions = StoreCoreOptions;
 
-export function createInProcessStore(options: InProcessStoreOptions = {}): StoreApi {
+export function createInProcessStore(options: InProcessStoreOptions = {}): StoreApi & StoreExtras {
   return new StoreCore(options);
 }

@@ -101,8 +101,23 @@ async function moveAside(file: string, now: number): Promise<string> {
 
 let tempCounter = 0;
 
-/** Writes the database atomically and keeps the previous file as `<file>.bak`. */
-export async function writeDatabaseFile(dbPath: string, bytes: Uint8Array): Promise<void> {
+/** Thrown when `confirmReplace` says no: another instance is the writer now. Nothing was replaced. */
+export class NotWriterError extends Error {
+  constructor() {
+    super('Another window is saving the usage database now; this one keeps its data in memory.');
+    this.name = 'NotWriterError';
+  }
+}
+
+/**
+ * Writes the database atomically and keeps the previous file as `<file>.bak`. `confirmReplace` runs after the temp
+ * file is durable and right before the current file is replaced (the writer lock's last check).
+ */
+export async function writeDatabaseFile(
+  dbPath: string,
+  bytes: Uint8Array,
+  confirmReplace?: () => Promise<boolean>,
+): Promise<void> {
   const tmp = `${dbPath}.tmp-${process.pid}-${threadId}-${++tempCounter}`;
   // The folder may have been removed since opening; a real problem (a file in its place) surfaces at open() below.
   await fs.mkdir(path.dirname(dbPath), { recursive: true }).catch(() => undefined);
@@ -114,6 +129,7 @@ export async function writeDatabaseFile(dbPath: string, bytes: Uint8Array): Prom
     } finally {
       await handle.close();
     }
+    if (confirmReplace && !(await confirmReplace())) throw new NotWriterError();
     await keepBackup(dbPath);
     await fs.rename(tmp, dbPath);
   } catch (e: unknown) {

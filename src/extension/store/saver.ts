@@ -4,7 +4,7 @@
  * full, read-only) keeps everything in memory, is announced once, retried later, and its recovery is announced too.
  */
 import type { SaveResult, StoreEvent } from './storeApi';
-import { errorCode, errorText, writeDatabaseFile } from './persistence';
+import { NotWriterError, errorCode, errorText, writeDatabaseFile } from './persistence';
 
 export interface SaverOptions {
   dbPath: string;
@@ -15,6 +15,8 @@ export interface SaverOptions {
   delayMs?: number;
   /** Wait before retrying a failed save (default 30 s). */
   retryMs?: number;
+  /** Asked right before the file is replaced; false skips this save (another instance is the writer). */
+  confirmReplace?: () => Promise<boolean>;
 }
 
 export class Saver {
@@ -25,6 +27,7 @@ export class Saver {
   private failing = false;
   private lastSaveMs = 0;
   private closed = false;
+  private enabled = true;
   private readonly delayMs: number;
   private readonly retryMs: number;
 
@@ -40,6 +43,16 @@ export class Saver {
   markDirty(): void {
     this.changes++;
     if (!this.failing) this.schedule(Math.max(this.delayMs, 4 * this.lastSaveMs));
+  }
+
+  /**
+   * Turns saving off (an instance that is not the writer) or back on (it became the writer: pending changes are
+   * saved soon). While off, save() and close() write nothing.
+   */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    if (!enabled) this.cancelTimer();
+    else if (this.dirty) this.schedule(this.delayMs);
   }
 
   /** Saves now if anything changed (after any save in progress). Never rejects. */
@@ -58,12 +71,12 @@ export class Saver {
 
   private async saveOnce(): Promise<SaveResult> {
     this.cancelTimer();
-    if (!this.dirty) return { saved: false, bytes: 0, ms: 0 };
+    if (!this.dirty || !this.enabled) return { saved: false, bytes: 0, ms: 0 };
     const target = this.changes;
     const started = performance.now();
     try {
       const bytes = this.options.snapshot();
-      await writeDatabaseFile(this.options.dbPath, bytes);
+      await writeDatabaseFile(this.options.dbPath, bytes, this.options.confirmReplace);
       const ms = Math.round(performance.now() - started);
       this.savedChanges = target;
       this.lastSaveMs = ms;
@@ -74,6 +87,7 @@ export class Saver {
       if (this.dirty) this.schedule(Math.max(this.delayMs, 4 * ms));
       return { saved: true, bytes: bytes.length, ms };
     } catch (e: unknown) {
+      if (e instanceof NotWriterError) return { saved: false, bytes: 0, ms: Math.round(performance.now() - started), error: e.message };
       const error = plainSaveError(e, this.options.dbPath);
       if (!this.failing) {
         this.failing = true;
@@ -85,7 +99,7 @@ export class Saver {
   }
 
   private schedule(ms: number): void {
-    if (this.closed || this.timer) return;
+    if (this.closed || this.timer || !this.enabled) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.save();

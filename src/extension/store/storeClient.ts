@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { StoreApi, StoreEvent } from './storeApi';
+import type { StoreExtras } from './storeExtras';
 import type { StoreMethod, StoreMethods, StoreWorkerData, WorkerMessage, WorkerRequest } from './worker/messages';
 
 export interface WorkerStoreOptions {
@@ -31,6 +32,7 @@ export const DEFAULT_TIMEOUTS_MS: Readonly<Record<StoreMethod, number>> = {
   rescanClaudeCode: 0,
   cancelImport: 10_000,
   close: 120_000,
+  pruneBefore: 300_000,
 };
 
 interface Pending {
@@ -40,7 +42,7 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
-export function createWorkerStore(options: WorkerStoreOptions): StoreApi {
+export function createWorkerStore(options: WorkerStoreOptions): StoreApi & StoreExtras {
   const listeners = new Set<(event: StoreEvent) => void>();
   const pending = new Map<number, Pending>();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
@@ -143,6 +145,7 @@ export function createWorkerStore(options: WorkerStoreOptions): StoreApi {
     rescanClaudeCode: () => request('rescanClaudeCode', null),
     cancelImport: () => request('cancelImport', null),
     close,
+    pruneBefore: (cutoffMs) => request('pruneBefore', cutoffMs),
     onEvent(listener) {
       listeners.add(listener);
       return { dispose: () => listeners.delete(listener) };

@@ -3,6 +3,7 @@
  * the store's worker (storeWorker.ts); tests and the browser harness can also use it in-process. It implements
  * StoreApi directly, so the worker only forwards messages to it.
  */
+import { readFile } from 'node:fs/promises';
 import type { SqlJsStatic } from 'sql.js';
 import type { CallInput } from '../../shared/callRecord';
 import type { TimeRange } from '../../shared/period';
@@ -11,13 +12,15 @@ import type { Collector, CollectorDeps } from '../collectors/collector';
 import { createClaudeCodeCollector } from '../collectors/claudeCode/claudeCodeCollector';
 import { createPricer, type Pricer } from '../pricing';
 import { Queries } from '../queries';
-import { Recorder } from '../recorder/recorder';
+import { Recorder, type RecordOptions } from '../recorder/recorder';
 import { ChangeAnnouncer } from './changeAnnouncer';
 import type { Db } from './db';
 import { FileStateTable } from './fileStateTable';
 import { emptyDatabase, errorText, loadDatabaseFile } from './persistence';
 import { Saver } from './saver';
 import { loadSqlJs } from './sqlJs';
+import type { StoreExtras } from './storeExtras';
+import { eachStoredCallBatch, openDatabaseCopy, readFileStates, readMeta } from './storedCalls';
 import type {
   ClaudeCodeOptions, OpenOptions, OpenResult, RecordResult, SaveResult, ScanStats, StoreApi, StoreEvent,
 } from './storeApi';
@@ -35,6 +38,20 @@ export interface StoreCoreOptions {
   createCollector?: (deps: CollectorDeps, options: ClaudeCodeOptions) => Collector;
   /** Pricer factory (tests); default: the pricing module. */
   createPricer?: (overrides: unknown) => { pricer: Pricer; problems: string[] };
+  /**
+   * Asked after a save's temp file is durable and right before it replaces the database file (the writer lock's
+   * `confirm()` when several windows share the storage); false skips the replacement.
+   */
+  confirmSave?: () => Promise<boolean>;
+}
+
+export interface MergeResult {
+  /** What recording the file's calls did here (dedup keeps the better copy of each key). */
+  result: RecordResult;
+  /** File states taken over for files this store had not read yet. */
+  fileStates: number;
+  /** The file's meta table (e.g. a journal position to merge). */
+  meta: Record<string, string>;
 }
 
 interface OpenState {
@@ -47,18 +64,31 @@ interface OpenState {
 
 const PRICE_VERSION_META = 'price_version';
 
-export class StoreCore implements StoreApi {
+export class StoreCore implements StoreApi, StoreExtras {
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   private readonly announcer = new ChangeAnnouncer((event) => this.emit(event));
   private state: OpenState | null = null;
   private collector: Collector | null = null;
   private closed = false;
   private sql: SqlJsStatic | null = null;
+  /** An open in progress: requests that arrive meanwhile wait for it instead of failing. */
+  private opening: Promise<unknown> | null = null;
 
   constructor(private readonly options: StoreCoreOptions = {}) {}
 
   async open(options: OpenOptions = {}): Promise<OpenResult> {
     this.assertNotClosed();
+    const opening = this.openNow(options);
+    this.opening = opening;
+    try {
+      return await opening;
+    } finally {
+      if (this.opening === opening) this.opening = null;
+    }
+  }
+
+  private async openNow(options: OpenOptions): Promise<OpenResult> {
+    if (this.opening) await this.opening.catch(() => undefined);
     if (this.state) await this.shutDown();
     const SQL = await this.sqlJs();
     const makePricer = this.options.createPricer ?? createPricer;
@@ -75,6 +105,7 @@ export class StoreCore implements StoreApi {
           emit: (event) => this.emit(event),
           delayMs: this.options.saveDelayMs,
           retryMs: this.options.saveRetryMs,
+          confirmReplace: this.options.confirmSave,
         })
       : null;
     const state: OpenState = {
@@ -96,11 +127,13 @@ export class StoreCore implements StoreApi {
       saver?.markDirty();
     }
     this.repriceIfPricesChanged(state);
-    return { records: recorder.count(), recovery: loaded.recovery, priceProblems: problems, priceVersion: pricer.version };
+    const result: OpenResult = { records: recorder.count(), priceProblems: problems, priceVersion: pricer.version };
+    if (loaded.recovery) result.recovery = loaded.recovery;
+    return result;
   }
 
   async record(calls: CallInput[]): Promise<RecordResult> {
-    const state = this.requireOpen();
+    const state = await this.whenOpen();
     if (!Array.isArray(calls)) throw new Error('record() expects an array of calls');
     const result = state.recorder.record(calls, { updateNames: true });
     this.afterWrite(state, result.inserted, result.updated);
@@ -109,19 +142,19 @@ export class StoreCore implements StoreApi {
   }
 
   async summary(range: TimeRange): Promise<Summary> {
-    return this.requireOpen().queries.summary(range);
+    return (await this.whenOpen()).queries.summary(range);
   }
 
   async dashboard(query: DashboardQuery): Promise<DashboardData> {
-    return this.requireOpen().queries.dashboard(query);
+    return (await this.whenOpen()).queries.dashboard(query);
   }
 
   async records(query: RecordsQuery): Promise<RecordsPage> {
-    return this.requireOpen().queries.records(query);
+    return (await this.whenOpen()).queries.records(query);
   }
 
   async setPriceOverrides(overrides: unknown): Promise<{ problems: string[]; priceVersion: string }> {
-    const state = this.requireOpen();
+    const state = await this.whenOpen();
     const { pricer, problems } = (this.options.createPricer ?? createPricer)(overrides);
     state.recorder.setPricer(pricer);
     this.repriceIfPricesChanged(state);
@@ -129,9 +162,9 @@ export class StoreCore implements StoreApi {
   }
 
   async reprice(): Promise<{ repriced: number }> {
-    const state = this.requireOpen();
+    const state = await this.whenOpen();
     const repriced = state.recorder.reprice();
-    this.setMeta(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
+    this.writeMeta(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
     state.saver?.markDirty();
     if (repriced > 0) {
       this.announcer.note(0, repriced);
@@ -141,13 +174,13 @@ export class StoreCore implements StoreApi {
   }
 
   async save(): Promise<SaveResult> {
-    const state = this.requireOpen();
+    const state = await this.whenOpen();
     if (!state.saver) return { saved: false, bytes: 0, ms: 0 };
     return state.saver.save();
   }
 
   async startClaudeCode(options: ClaudeCodeOptions): Promise<ScanStats> {
-    const state = this.requireOpen();
+    const state = await this.whenOpen();
     this.collector?.stop();
     const make = this.options.createCollector ?? createClaudeCodeCollector;
     const collector = make(this.collectorDeps(state), options);
@@ -156,7 +189,7 @@ export class StoreCore implements StoreApi {
   }
 
   async rescanClaudeCode(): Promise<ScanStats> {
-    this.requireOpen();
+    await this.whenOpen();
     if (!this.collector) throw new Error('The Claude Code import has not been started');
     return this.collector.scan();
   }
@@ -168,6 +201,7 @@ export class StoreCore implements StoreApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.opening) await this.opening.catch(() => undefined);
     await this.shutDown();
     this.announcer.dispose();
   }
@@ -177,15 +211,99 @@ export class StoreCore implements StoreApi {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  /**
+   * Retention: removes calls older than `cutoff` (UTC ms) and their roll-ups, then compacts the database so the
+   * file shrinks at the next save. Not part of StoreApi yet (see storeExtras.ts).
+   */
+  async pruneBefore(cutoff: number): Promise<{ removed: number }> {
+    const state = await this.whenOpen();
+    const removed = state.recorder.pruneBefore(cutoff);
+    if (removed > 0) {
+      state.db.exec('VACUUM');
+      state.saver?.markDirty();
+      this.announcer.note(0, 0, true);
+      this.announcer.flush();
+    }
+    return { removed };
+  }
+
+  // ---- For several instances on one storage folder (wired in the worker; not part of StoreApi) ----
+
+  /**
+   * Merges another copy of the database (normally the file on disk, when this instance becomes the writer) into
+   * memory: every call is recorded (dedup keeps the better copy), file states are taken for files not read here
+   * yet (keeping our own offsets is always safe: re-read lines dedup), consumer names already known here stay.
+   */
+  async mergeFromFile(file: string): Promise<MergeResult> {
+    const state = await this.whenOpen();
+    const SQL = await this.sqlJs();
+    const bytes = await readFile(file);
+    this.assertCurrent(state);
+    const other = openDatabaseCopy(SQL, bytes, file);
+    try {
+      const total: RecordResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+      eachStoredCallBatch(other, (calls) => {
+        const result = state.recorder.record(calls);
+        total.inserted += result.inserted;
+        total.updated += result.updated;
+        total.unchanged += result.unchanged;
+        total.rejected.push(...result.rejected);
+      });
+      let fileStates = 0;
+      for (const [path, value] of readFileStates(other)) {
+        if (state.fileState.get(path) === undefined) {
+          state.fileState.set(path, value);
+          fileStates++;
+        }
+      }
+      this.afterWrite(state, total.inserted, total.updated);
+      this.announcer.flush();
+      return { result: total, fileStates, meta: readMeta(other) };
+    } finally {
+      other.close();
+    }
+  }
+
+  /** A value kept in the database itself (saved atomically with the rows), e.g. a journal position. */
+  getMeta(key: string): string | undefined {
+    return this.readMeta(this.requireOpen().db, key);
+  }
+
+  setMeta(key: string, value: string): void {
+    const state = this.requireOpen();
+    if (this.readMeta(state.db, key) === value) return;
+    this.writeMeta(state.db, key, value);
+    state.saver?.markDirty();
+  }
+
+  /** Off for an instance that is not the writer; on again when it becomes the writer. */
+  setSavingEnabled(enabled: boolean): void {
+    this.requireOpen().saver?.setEnabled(enabled);
+  }
+
+  /**
+   * Records calls from a source inside the worker other than the Claude Code collector — e.g. the journal of
+   * API-recorded calls (pass `updateNames: true` there, as record() does).
+   */
+  recordCalls(calls: readonly unknown[], options: RecordOptions = {}): RecordResult {
+    const state = this.requireOpen();
+    const result = state.recorder.record(calls, options);
+    this.afterWrite(state, result.inserted, result.updated);
+    this.announcer.flush();
+    return result;
+  }
+
   private collectorDeps(state: OpenState): CollectorDeps {
     return {
       sink: {
         record: (calls) => {
+          this.assertCurrent(state);
           const result = state.recorder.record(calls);
           this.afterWrite(state, result.inserted, result.updated);
           return result;
         },
         renameConsumer: (key, name) => {
+          this.assertCurrent(state);
           state.recorder.renameConsumer(key, name);
           this.afterWrite(state, 0, 0);
         },
@@ -208,10 +326,10 @@ export class StoreCore implements StoreApi {
   /** Stored costs always follow the current price table: a new table version or new overrides re-price history. */
   private repriceIfPricesChanged(state: OpenState): void {
     const version = state.recorder.priceVersion;
-    if (this.getMeta(state.db, PRICE_VERSION_META) === version) return;
+    if (this.readMeta(state.db, PRICE_VERSION_META) === version) return;
     const hadRows = state.recorder.count() > 0;
     const repriced = hadRows ? state.recorder.reprice() : 0;
-    this.setMeta(state.db, PRICE_VERSION_META, version);
+    this.writeMeta(state.db, PRICE_VERSION_META, version);
     state.saver?.markDirty();
     if (repriced > 0) {
       this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
@@ -220,12 +338,12 @@ export class StoreCore implements StoreApi {
     }
   }
 
-  private getMeta(db: Db, key: string): string | undefined {
+  private readMeta(db: Db, key: string): string | undefined {
     const row = db.first('SELECT value FROM meta WHERE key = ?', [key]);
     return row ? String(row[0]) : undefined;
   }
 
-  private setMeta(db: Db, key: string, value: string): void {
+  private writeMeta(db: Db, key: string, value: string): void {
     db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
@@ -248,10 +366,20 @@ export class StoreCore implements StoreApi {
     return this.sql;
   }
 
+  private async whenOpen(): Promise<OpenState> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    return this.requireOpen();
+  }
+
   private requireOpen(): OpenState {
     this.assertNotClosed();
     if (!this.state) throw new Error('The store is not open: call open() first');
     return this.state;
+  }
+
+  /** A collector outliving its database (stopped mid-scan) gets a clear error instead of touching a closed one. */
+  private assertCurrent(state: OpenState): void {
+    if (this.state !== state) throw new Error('The store was closed or reopened; this import has ended');
   }
 
   private assertNotClosed(): void {

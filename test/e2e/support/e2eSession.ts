@@ -15,7 +15,7 @@ import {
   installExtension,
   isCodeServerInstalled,
   prepareProfile,
-  QUIET_SETTINGS,
+  TEST_SETTINGS,
   REPO_ROOT,
   startCodeServer,
   type Profile,
@@ -101,7 +101,7 @@ export async function startSession(options: SessionOptions): Promise<E2ESession>
   const tmpDir = path.join(folders.root, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
   const profile = prepareProfile(path.join(folders.root, 'profile'), {
-    ...QUIET_SETTINGS,
+    ...TEST_SETTINGS,
     'workbench.colorTheme': THEME_NAMES[theme],
     ...options.settings,
   });

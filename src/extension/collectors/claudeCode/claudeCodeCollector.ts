@@ -82,7 +82,7 @@ class ClaudeCodeCollector implements Collector {
 
   stop(): void {
     this.stopped = true;
-    this.scanner.cancel();
+    this.scanner.abandon();
     this.watcher?.stop();
     this.watcher = undefined;
     for (const w of this.fullWaiters.splice(0)) w.resolve(emptyStats());

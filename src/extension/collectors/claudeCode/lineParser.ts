@@ -61,9 +61,10 @@ const PROMPT_KEEP = 2000;
  * Parses one line (without its newline). `complete` is false for a last line that has no newline yet: it is only
  * taken when it already parses as a whole object (a prefix of a JSON object is never itself a JSON object), and a
  * failure is reported as `pending` so the caller reads it again later instead of counting it as bad.
- * `wantPrompt`: whether a user line's text could still name something (else its content is not even parsed).
+ * `wantPrompt`: whether a user line's text could still name something (else a large one's content is not parsed);
+ * asked only when it matters.
  */
-export function parseLine(bytes: Buffer, complete = true, wantPrompt = true): ParsedLine | { kind: 'pending' } {
+export function parseLine(bytes: Buffer, complete = true, wantPrompt: boolean | ((line: Buffer) => boolean) = true): ParsedLine | { kind: 'pending' } {
   let start = 0;
   let end = bytes.length - 1;
   while (start <= end && isSpace(bytes[start])) start++;
@@ -89,9 +90,9 @@ export function parseLine(bytes: Buffer, complete = true, wantPrompt = true): Pa
 }
 
 /** The common lines parsed without their message content (see contentCut.ts); undefined: parse the whole line. */
-function parseWithoutContent(bytes: Buffer, wantPrompt: boolean): ParsedLine | undefined {
+function parseWithoutContent(bytes: Buffer, wantPrompt: boolean | ((line: Buffer) => boolean)): ParsedLine | undefined {
   const assistant = cutAssistantContent(bytes);
-  const cut = assistant ?? (wantPrompt ? undefined : cutUserContent(bytes));
+  const cut = assistant ?? ((typeof wantPrompt === 'function' ? wantPrompt(bytes) : wantPrompt) ? undefined : cutUserContent(bytes));
   if (!cut) return undefined;
   let obj: JsonObject | undefined;
   try {

@@ -85,6 +85,7 @@ export class TranscriptScanner {
   private batch: Batch = newBatch();
   /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
   private failedPaths = new Set<string>();
+  private abandoned = false;
 
   constructor(
     private readonly deps: CollectorDeps,
@@ -98,9 +99,18 @@ export class TranscriptScanner {
     this.cancelRequested = true;
   }
 
+  /**
+   * For shutdown: stops at the next file boundary and sends nothing more to the sink (the store is closing). What was
+   * read but not recorded keeps its old offsets, so it is read again next time.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    this.cancelRequested = true;
+  }
+
   async scan(request: ScanRequest): Promise<ScanOutcome> {
     const t0 = performance.now();
-    this.cancelRequested = false;
+    this.cancelRequested = this.abandoned;
     this.metaCache = new Map();
     this.failedPaths = new Set();
     this.log.beginScan();
@@ -121,7 +131,10 @@ export class TranscriptScanner {
       const f = files[i];
       try {
         const mtime = await this.processFile(f, listing, stats);
-        if (mtime !== undefined && Date.now() - mtime < ACTIVE_WINDOW_MS) activeSessions.add(`${f.projectDir}\0${f.sessionId}`);
+        if (mtime !== undefined) {
+          this.log.clear(f.path);
+          if (Date.now() - mtime < ACTIVE_WINDOW_MS) activeSessions.add(`${f.projectDir}\0${f.sessionId}`);
+        }
       } catch (e: unknown) {
         // A bug or an I/O error on one file must not stop the import: report it and go on.
         this.log.once(f.path, 'error', `Claude Code transcript ${f.path}: could not be read (${describe(e)}).`);
@@ -171,7 +184,9 @@ export class TranscriptScanner {
     try {
       st = fs.statSync(f.path);
     } catch (e: unknown) {
-      if (errorCode(e) === 'ENOENT') this.deps.fileState.delete(f.path);
+      if (errorCode(e) === 'ENOENT') {
+        if (!this.abandoned) this.deps.fileState.delete(f.path);
+      }
       else this.log.once(f.path, 'warn', `Cannot read ${f.path} (${describe(e)}); skipped until it is readable.`);
       return undefined;
     }
@@ -188,7 +203,6 @@ export class TranscriptScanner {
       if (errorCode(e) !== 'ENOENT') this.log.once(f.path, 'warn', `Cannot open ${f.path} (${describe(e)}); skipped until it is readable.`);
       return undefined;
     }
-    this.log.clear(f.path);
     try {
       const plan: ReadPlan =
         prev && isUnchanged(identity, prev)
@@ -231,12 +245,13 @@ export class TranscriptScanner {
         this.batch.states.push([f.path, encodeFileState(state)]);
       };
       let sinceCommit = 0;
+      const wantsPrompt = (line: Buffer): boolean => ctx.wantsPrompt(line);
       const outcome = await readLines(
         fd,
         plan.from,
         st.size,
         (bytes, complete) => {
-          const parsed = bytes === null ? (complete ? { kind: 'bad' as const, reason: 'line too large' } : null) : parseLine(bytes, complete, ctx.wantsPrompt(bytes));
+          const parsed = bytes === null ? (complete ? { kind: 'bad' as const, reason: 'line too large' } : null) : parseLine(bytes, complete, wantsPrompt);
           if (parsed === null || parsed.kind === 'pending') return false;
           lineNo++;
           const reason = ctx.handle(parsed);
@@ -280,7 +295,7 @@ export class TranscriptScanner {
   private flush(): void {
     const b = this.batch;
     this.batch = newBatch();
-    if (b.calls.length === 0 && b.renames.length === 0 && b.states.length === 0) return;
+    if (this.abandoned || (b.calls.length === 0 && b.renames.length === 0 && b.states.length === 0)) return;
     if (b.calls.length > 0) {
       let result;
       try {

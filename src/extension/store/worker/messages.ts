@@ -23,13 +23,15 @@ export interface StoreMethods {
   rescanClaudeCode: { params: null; result: ScanStats };
   cancelImport: { params: null; result: void };
   close: { params: null; result: void };
+  /** Beyond StoreApi (see StoreExtras): retention. */
+  pruneBefore: { params: number; result: { removed: number } };
 }
 
 export type StoreMethod = keyof StoreMethods;
 
 export const STORE_METHODS: readonly StoreMethod[] = [
   'open', 'record', 'summary', 'dashboard', 'records', 'setPriceOverrides', 'reprice', 'save', 'startClaudeCode',
-  'rescanClaudeCode', 'cancelImport', 'close',
+  'rescanClaudeCode', 'cancelImport', 'close', 'pruneBefore',
 ];
 
 export function isStoreMethod(value: unknown): value is StoreMethod {

@@ -54,5 +54,6 @@ function dispatch(request: WorkerRequest): Promise<unknown> {
     case 'rescanClaudeCode': return core.rescanClaudeCode();
     case 'cancelImport': return core.cancelImport();
     case 'close': return core.close();
+    case 'pruneBefore': return core.pruneBefore(request.params);
   }
 }
