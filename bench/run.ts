@@ -178,7 +178,7 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   figures.push({ label: 'Cold import, ccusage daily --json --offline', value: ccRun.error ? `failed: ${ccRun.error}` : `${ms(ccRun.wallMs)} (median of ${cc.runs.length})` });
   figures.push({
     label: 'Cold import CPU time, ours / ccusage',
-    value: `${ms(cold.cpuMs)} / ${ccRun.cpuMs !== undefined ? ms(ccRun.cpuMs) : 'n/a'} (ours runs on one thread; ccusage may use every core)`,
+    value: `${ms(cold.cpuMs)} / ${ccRun.cpuMs !== undefined ? ms(ccRun.cpuMs) : 'n/a'} (our import runs in one worker thread; ccusage may use every core)`,
   });
   figures.push({ label: 'Cold import ratio (ours / ccusage)', value: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a', target: '≤ 1.00×' });
   verdicts.push({

@@ -43,12 +43,7 @@ function run(command, commandArgs, what) {
 
 if (!existsSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce')) || !existsSync(path.join(repoRoot, 'node_modules', 'tsx'))) {
   step('Installing npm dependencies (npm ci)');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: repoRoot, stdio: 'inherit' });
-  if (ci.status !== 0) {
-    // See .ci/run: npm ci refuses a lock without never-published optional binaries; the lock still drives this.
-    step('npm ci refused the lock file; installing from it with npm install --no-save');
-    run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], 'npm install');
-  }
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], 'npm ci');
 }
 
 step('Checking Debian packages for code-server (ripgrep, libkrb5-dev)');

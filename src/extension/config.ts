@@ -30,10 +30,19 @@ export function readConfig(): ClaudeUsageConfig {
   return {
     claudeCodeEnabled: c.get<boolean>('claudeCode.enabled', true) !== false,
     claudeCodeExtraDirectories: Array.isArray(extra) ? extra.filter((d): d is string => typeof d === 'string' && d.trim() !== '') : [],
-    priceOverrides: c.get<unknown>('priceOverrides', {}),
+    // Settings objects come back as proxies that cannot cross to the worker: send a plain copy.
+    priceOverrides: plainCopy(c.get<unknown>('priceOverrides', {})),
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true) !== false,
     proxyEnabled: c.get<boolean>('proxy.enabled', false) === true,
     proxyPort: typeof port === 'number' && Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,
     proxyUpstream: c.get<string>('proxy.upstream', 'https://api.anthropic.com') || 'https://api.anthropic.com',
   };
+}
+
+function plainCopy(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value ?? {})) as unknown;
+  } catch {
+    return {};
+  }
 }

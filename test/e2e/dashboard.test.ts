@@ -43,9 +43,8 @@ for (const theme of THEMES) {
     let session: E2ESession | undefined;
     let fixture: E2EFixture;
     let dashboard: DashboardPage;
-    let failed = false;
-
     let folders: RunFolders | undefined;
+    let failed = false;
 
     before(async () => {
       assertPrerequisites(DEFAULT_VSIX);
