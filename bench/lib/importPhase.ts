@@ -10,7 +10,7 @@ import { iso } from '../corpus/session';
 import { createWorkerStore } from '../../src/extension/store/storeClient';
 import type { ScanStats, StoreApi, StoreEvent } from '../../src/extension/store/storeApi';
 import type { Summary } from '../../src/shared/queries';
-import { LoopDelayMonitor, type LoopDelay } from './eventLoop';
+import { hostThreadCpuMs, LoopDelayMonitor, type LoopDelay } from './eventLoop';
 import { MemorySampler, type MemoryPeak } from './memory';
 import { median, sleep, timed } from './stats';
 
@@ -59,6 +59,8 @@ export interface ColdImport {
   ms: number;
   /** CPU time of the whole process (host + worker threads) during the import. */
   cpuMs: number;
+  /** CPU time of the host thread alone during the import (Linux). */
+  hostCpuMs?: number;
   stats: ScanStats;
   loop: LoopDelay;
   memory: MemoryPeak;
@@ -77,12 +79,15 @@ export async function coldImport(store: StoreApi, configDir: string, idleMs = 2_
   mem.start();
   loop.start();
   const cpu = process.cpuUsage();
+  const hostCpu = hostThreadCpuMs();
   const { value: stats, ms } = await timed(() => store.startClaudeCode({ configDirs: [configDir], watch: false }));
   const used = process.cpuUsage(cpu);
+  const hostCpuAfter = hostThreadCpuMs();
   const loopDelay = loop.stop();
   const memory = mem.stop();
   const all = await store.summary(ALL_TIME);
-  return { idleLoop, ms, cpuMs: (used.user + used.system) / 1000, stats, loop: loopDelay, memory, all };
+  return { idleLoop, ms, cpuMs: (used.user + used.system) / 1000,
+    hostCpuMs: hostCpu !== undefined && hostCpuAfter !== undefined ? hostCpuAfter - hostCpu : undefined, stats, loop: loopDelay, memory, all };
 }
 
 export async function rescans(store: StoreApi, runs: number): Promise<{ ms: number[]; last: ScanStats }> {
