@@ -277,7 +277,8 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   }
   figures.push({ label: 'Store close (final save)', value: ms(m.close) });
   if (opened.logs.counts.warn + opened.logs.counts.error > 0) {
-    notes.push(`The store logged ${opened.logs.counts.warn} warnings and ${opened.logs.counts.error} errors (the corpus has ${corpus.totals.malformedLines} torn lines on purpose); first: ${opened.logs.samples.join(' / ')}`);
+    notes.push(`The store logged ${opened.logs.counts.warn} warnings and ${opened.logs.counts.error} errors (the corpus has ${corpus.totals.malformedLines} torn lines on purpose); the first: ` +
+      `${(opened.logs.samples[0] ?? '').split(corpus.configDir).join('<corpus>')}`);
   }
   return { figures, verdicts, notes };
 }

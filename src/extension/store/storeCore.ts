@@ -20,7 +20,9 @@ import { emptyDatabase, errorText, loadDatabaseFile } from './persistence';
 import { Saver } from './saver';
 import { loadSqlJs } from './sqlJs';
 import type { StoreExtras } from './storeExtras';
-import { eachStoredCallBatch, openDatabaseCopy, readFileStates, readMeta } from './storedCalls';
+import { mergeStoredCopy, openDatabaseCopy, type MergeResult } from './storedCalls';
+export type { MergeResult } from './storedCalls';
+import { readMetaValue, writeMetaValue } from './metaTable';
 import type {
   ClaudeCodeOptions, OpenOptions, OpenResult, RecordResult, SaveResult, ScanStats, StoreApi, StoreEvent,
 } from './storeApi';
@@ -43,15 +45,6 @@ export interface StoreCoreOptions {
    * `confirm()` when several windows share the storage); false skips the replacement.
    */
   confirmSave?: () => Promise<boolean>;
-}
-
-export interface MergeResult {
-  /** What recording the file's calls did here (dedup keeps the better copy of each key). */
-  result: RecordResult;
-  /** File states taken over for files this store had not read yet. */
-  fileStates: number;
-  /** The file's meta table (e.g. a journal position to merge). */
-  meta: Record<string, string>;
 }
 
 interface OpenState {
@@ -164,7 +157,7 @@ export class StoreCore implements StoreApi, StoreExtras {
   async reprice(): Promise<{ repriced: number }> {
     const state = await this.whenOpen();
     const repriced = state.recorder.reprice();
-    this.writeMeta(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
+    writeMetaValue(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
     state.saver?.markDirty();
     if (repriced > 0) {
       this.announcer.note(0, repriced);
@@ -241,24 +234,10 @@ export class StoreCore implements StoreApi, StoreExtras {
     this.assertCurrent(state);
     const other = openDatabaseCopy(SQL, bytes, file);
     try {
-      const total: RecordResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-      eachStoredCallBatch(other, (calls) => {
-        const result = state.recorder.record(calls);
-        total.inserted += result.inserted;
-        total.updated += result.updated;
-        total.unchanged += result.unchanged;
-        total.rejected.push(...result.rejected);
-      });
-      let fileStates = 0;
-      for (const [path, value] of readFileStates(other)) {
-        if (state.fileState.get(path) === undefined) {
-          state.fileState.set(path, value);
-          fileStates++;
-        }
-      }
-      this.afterWrite(state, total.inserted, total.updated);
+      const merged = mergeStoredCopy(other, state.recorder, state.fileState);
+      this.afterWrite(state, merged.result.inserted, merged.result.updated);
       this.announcer.flush();
-      return { result: total, fileStates, meta: readMeta(other) };
+      return merged;
     } finally {
       other.close();
     }
@@ -266,13 +245,13 @@ export class StoreCore implements StoreApi, StoreExtras {
 
   /** A value kept in the database itself (saved atomically with the rows), e.g. a journal position. */
   getMeta(key: string): string | undefined {
-    return this.readMeta(this.requireOpen().db, key);
+    return readMetaValue(this.requireOpen().db, key);
   }
 
   setMeta(key: string, value: string): void {
     const state = this.requireOpen();
-    if (this.readMeta(state.db, key) === value) return;
-    this.writeMeta(state.db, key, value);
+    if (readMetaValue(state.db, key) === value) return;
+    writeMetaValue(state.db, key, value);
     state.saver?.markDirty();
   }
 
@@ -326,25 +305,16 @@ export class StoreCore implements StoreApi, StoreExtras {
   /** Stored costs always follow the current price table: a new table version or new overrides re-price history. */
   private repriceIfPricesChanged(state: OpenState): void {
     const version = state.recorder.priceVersion;
-    if (this.readMeta(state.db, PRICE_VERSION_META) === version) return;
+    if (readMetaValue(state.db, PRICE_VERSION_META) === version) return;
     const hadRows = state.recorder.count() > 0;
     const repriced = hadRows ? state.recorder.reprice() : 0;
-    this.writeMeta(state.db, PRICE_VERSION_META, version);
+    writeMetaValue(state.db, PRICE_VERSION_META, version);
     state.saver?.markDirty();
     if (repriced > 0) {
       this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
       this.announcer.note(0, repriced);
       this.announcer.flush();
     }
-  }
-
-  private readMeta(db: Db, key: string): string | undefined {
-    const row = db.first('SELECT value FROM meta WHERE key = ?', [key]);
-    return row ? String(row[0]) : undefined;
-  }
-
-  private writeMeta(db: Db, key: string, value: string): void {
-    db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
   private async shutDown(): Promise<void> {

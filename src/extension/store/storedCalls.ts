@@ -4,6 +4,9 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import type { CallInput } from '../../shared/callRecord';
+import type { FileStateStore } from '../collectors/collector';
+import type { Recorder } from '../recorder/recorder';
+import type { RecordResult } from './storeApi';
 import { Db, num, numOrNull, str, strOrNull } from './db';
 import { errorText } from './persistence';
 import { migrate } from './schema';
@@ -92,4 +95,37 @@ export function readMeta(db: Db): Record<string, string> {
   const meta: Record<string, string> = {};
   for (const row of db.all('SELECT key, value FROM meta')) meta[str(row[0])] = str(row[1]);
   return meta;
+}
+
+export interface MergeResult {
+  /** What recording the copy's calls did here (dedup keeps the better copy of each key). */
+  result: RecordResult;
+  /** File states taken over for files this store had not read yet. */
+  fileStates: number;
+  /** The copy's meta table (e.g. a journal position to merge). */
+  meta: Record<string, string>;
+}
+
+/**
+ * Records every call of another copy of the database here (dedup keeps the better copy; consumer names known here
+ * stay) and takes its file states for files not read here yet — keeping our own offsets is always safe, since
+ * re-read lines dedup.
+ */
+export function mergeStoredCopy(other: Db, recorder: Recorder, fileState: FileStateStore): MergeResult {
+  const result: RecordResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+  eachStoredCallBatch(other, (calls) => {
+    const batch = recorder.record(calls);
+    result.inserted += batch.inserted;
+    result.updated += batch.updated;
+    result.unchanged += batch.unchanged;
+    result.rejected.push(...batch.rejected);
+  });
+  let fileStates = 0;
+  for (const [path, value] of readFileStates(other)) {
+    if (fileState.get(path) === undefined) {
+      fileState.set(path, value);
+      fileStates++;
+    }
+  }
+  return { result, fileStates, meta: readMeta(other) };
 }
