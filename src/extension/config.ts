@@ -3,6 +3,8 @@
  * Only this file knows the setting names.
  */
 import * as vscode from 'vscode';
+import type { Billing } from '../shared/protocol';
+import type { AlertSettings } from './budget/budgetMonitor';
 
 export const CONFIG_SECTION = 'claudeUsage';
 
@@ -21,6 +23,10 @@ export interface ClaudeUsageConfig {
   proxyPort: number;
   /** Where the proxy forwards to. */
   proxyUpstream: string;
+  /** How the user pays: per token (API key) or a Pro/Max subscription, whose costs are then API-equivalent. */
+  billing: Billing;
+  /** Budgets, warning share and spike alerts. */
+  alerts: AlertSettings;
 }
 
 export function readConfig(): ClaudeUsageConfig {
@@ -36,7 +42,28 @@ export function readConfig(): ClaudeUsageConfig {
     proxyEnabled: c.get<boolean>('proxy.enabled', false) === true,
     proxyPort: typeof port === 'number' && Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,
     proxyUpstream: c.get<string>('proxy.upstream', 'https://api.anthropic.com') || 'https://api.anthropic.com',
+    billing: c.get<unknown>('billing', 'api') === 'subscription' ? 'subscription' : 'api',
+    alerts: {
+      limitsUsd: {
+        daily: usd(c.get<unknown>('budget.daily', null)),
+        weekly: usd(c.get<unknown>('budget.weekly', null)),
+        monthly: usd(c.get<unknown>('budget.monthly', null)),
+      },
+      warningPercent: percent(c.get<unknown>('budget.warningPercent', 80)),
+      notify: c.get<boolean>('budget.notifications', true) !== false,
+      spikeAlerts: c.get<boolean>('alerts.spikes', true) !== false,
+      spikeMinimumUsd: usd(c.get<unknown>('alerts.spikeMinimumUsd', 2)) ?? 2,
+    },
   };
+}
+
+/** A budget amount: a positive number of USD, else none. */
+function usd(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+function percent(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(1, value)) : 80;
 }
 
 function plainCopy(value: unknown): unknown {

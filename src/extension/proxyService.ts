@@ -6,10 +6,18 @@ import type * as vscode from 'vscode';
 import type { CallInput } from '../shared/callRecord';
 import { applyProxyEnvironment, startRecordingProxy, type RecordingProxy } from './collectors/proxy';
 import type { ClaudeUsageConfig } from './config';
+import type { StoreApi } from './store/storeApi';
 
 export interface ProxyServiceDeps {
   environment: vscode.GlobalEnvironmentVariableCollection;
-  record(call: CallInput): Promise<void>;
+  /**
+   * Where proxied calls are recorded: durably (journal + fsync before the call counts as recorded), so a call the
+   * proxy has seen survives the editor being killed. Calls made before `ready` settles wait for it.
+   */
+  store?: Pick<StoreApi, 'record'>;
+  ready?: Promise<unknown>;
+  /** Older wiring: records through the caller instead of `store` (not durable unless the caller makes it so). */
+  record?(call: CallInput): Promise<void>;
   log: vscode.LogOutputChannel;
   warn(message: string): void;
 }
@@ -55,7 +63,7 @@ export class ProxyService {
       this.proxy = await startRecordingProxy({
         port: config.proxyPort,
         upstream: this.upstream(config),
-        record: (call) => this.deps.record(call),
+        record: (call) => this.record(call),
         log: (level, message) => log[level](`proxy: ${message}`),
       });
       applyProxyEnvironment(this.deps.environment, this.proxy.url);
@@ -64,6 +72,19 @@ export class ProxyService {
       applyProxyEnvironment(this.deps.environment, undefined);
       this.deps.warn(`Claude Usage could not start its recording proxy: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Rejections and disk trouble are logged (the proxy never fails a response because of recording). */
+  private async record(call: CallInput): Promise<void> {
+    const { store, log } = this.deps;
+    if (!store) {
+      await this.deps.record?.(call);
+      return;
+    }
+    await this.deps.ready;
+    const result = await store.record([call], { durable: true });
+    for (const r of result.rejected) log.warn(`proxy: call ${r.key ?? '?'} not recorded: ${r.message}`);
+    if (result.durabilityError) log.warn(`proxy: call ${call.key} is counted but not yet on disk: ${result.durabilityError}`);
   }
 
   private async stop(): Promise<void> {

@@ -6,8 +6,21 @@
  * `dataChanged` / `periodChanged` / `importStatus` updates and the webview asks for what it shows with `request`s,
  * each answered by one `reply` carrying either a result or an error.
  */
-import type { DashboardData, DashboardRequest, RecordsPage, RecordsRequest } from './queries';
+import type { DashboardData, DashboardRequest, RecordsPage, RecordsRequest, Scope } from './queries';
 import type { Period } from './period';
+
+/** How the user pays: per token (API key) or by a Pro/Max subscription, whose costs are API-equivalent. */
+export type Billing = 'api' | 'subscription';
+
+export type ExportFormat = 'csv' | 'json';
+
+/** The open workspace, for the "This workspace" scope. */
+export interface WorkspaceInfo {
+  /** The workspace's name (VS Code's title for it), null when no folder is open. */
+  name: string | null;
+  /** Open folders; 0 means "This workspace" has nothing to match. */
+  folders: number;
+}
 
 /** Request kinds and what each answers. */
 export interface RequestMap {
@@ -50,6 +63,11 @@ export interface Snapshot {
    * 0 means "nothing recorded yet", telling a first run apart from a quiet period.
    */
   totalRecords?: number;
+  /** The scope the data was read in (absent = all). */
+  scope?: Scope;
+  workspace?: WorkspaceInfo;
+  /** Absent = api. */
+  billing?: Billing;
 }
 
 // ---- webview → host ----
@@ -57,6 +75,9 @@ export type WebviewMessage =
   | { type: 'ready'; timeZone: string; ui: WebviewUiState }
   | { type: 'request'; id: number; request: HostRequest }
   | { type: 'setPeriod'; period: Period }
+  | { type: 'setScope'; scope: Scope }
+  /** Save the records of the current view (period, scope, filter, search, sort) to a file the user picks. */
+  | { type: 'export'; format: ExportFormat; request: RecordsRequest }
   | { type: 'command'; command: WebviewCommand };
 
 export type WebviewCommand = 'showLog' | 'openSettings' | 'rescan';
@@ -71,6 +92,7 @@ export type HostMessage =
   | Reply
   | { type: 'dataChanged'; revision: number; now: number }
   | { type: 'periodChanged'; period: Period }
+  | { type: 'scopeChanged'; scope: Scope; workspace: WorkspaceInfo }
   | { type: 'importStatus'; status: ImportStatus }
   /** The host could not answer something the page did not ask for by id (e.g. the snapshot after `ready`). */
   | { type: 'error'; message: string };
@@ -80,5 +102,7 @@ export interface WebviewUiState {
   granularity: DashboardRequest['granularity'] | null;
   chartType: 'line' | 'bar';
   topBy: DashboardRequest['topBy'];
-  records: Omit<RecordsRequest, 'period'>;
+  /** The by-model chart's measure (absent = cost). */
+  modelBy?: DashboardRequest['topBy'];
+  records: Omit<RecordsRequest, 'period' | 'scope'>;
 }

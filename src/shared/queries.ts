@@ -10,6 +10,26 @@ export type TopBy = 'cost' | 'tokens';
 export type RecordSort = 'time' | 'cost';
 export const RECORDS_PAGE_SIZE = 20;
 
+/** Whose calls: all of them, or those made in the open workspace's folders (and below them). */
+export type Scope = 'all' | 'workspace';
+export const SCOPES: readonly Scope[] = ['all', 'workspace'];
+
+export function isScope(value: unknown): value is Scope {
+  return value === 'all' || value === 'workspace';
+}
+
+/**
+ * Which projects count: absent or null = every call; a list = calls whose stored project (the cwd of the Claude Code
+ * session, or the project an API/proxy caller gave) is one of these folders or below one. An empty list matches
+ * nothing (a workspace with no folder open).
+ */
+export interface ProjectFilter {
+  projects?: string[] | null;
+}
+
+/** The status bar's and CLI's totals query: a range, optionally scoped to projects. */
+export interface SummaryQuery extends TimeRange, ProjectFilter {}
+
 /** Totals for a range: the five cards and the status bar. */
 export interface Summary {
   calls: number;
@@ -36,6 +56,32 @@ export interface ModelStat {
   calls: number;
   unpricedCalls: number;
   tokens: TokenCounts;
+  /** What this model's cache reads saved against uncached input (see CacheStats.savedNanos); null when unpriced. */
+  cacheSavedNanos?: Nanos | null;
+}
+
+/**
+ * Prompt-cache accounting for a range. Money is split per billing category from each call's own rate card (long
+ * context, fast mode), before the data-residency surcharge; token counts include unpriced calls.
+ */
+export interface CacheStats {
+  /** Cache-read tokens over all prompt tokens (uncached input + cache writes + cache reads); null when none were sent. */
+  hitRatio: number | null;
+  promptTokens: number;
+  readTokens: number;
+  writeTokens: number;
+  /** What the cache reads cost. */
+  readCostNanos: Nanos;
+  /** What the same tokens would have cost as uncached input. */
+  readAtInputRateNanos: Nanos;
+  /** readAtInputRateNanos − readCostNanos: the money reading from the cache saved. */
+  savedNanos: Nanos;
+  /** What the cache writes (5-minute and 1-hour) cost. */
+  writeCostNanos: Nanos;
+  /** What the written tokens cost beyond uncached input (the write premium); savedNanos − this is the net gain. */
+  writePremiumNanos: Nanos;
+  /** Priced calls whose cost could not be split by category (a price the accounting does not know): left out above. */
+  unsplitCalls: number;
 }
 
 /** One bucket of the cost-over-time chart; `start` is the bucket's first instant (UTC ms) of a local day or hour. */
@@ -68,7 +114,7 @@ export interface ConsumerStat {
 }
 
 /** Dashboard query with the range already resolved (by the host, from a period). */
-export interface DashboardQuery {
+export interface DashboardQuery extends ProjectFilter {
   range: TimeRange;
   /** IANA zone the buckets follow, e.g. `Europe/Berlin`, `Asia/Kathmandu`. */
   timeZone: string;
@@ -85,11 +131,20 @@ export interface DashboardData {
   /** Always all three sources, in SOURCES order, zero ones included. */
   bySource: SourceSlice[];
   topConsumers: ConsumerStat[];
-  /** By model, most expensive first. */
+  /** By model, most expensive first (then most tokens). */
   byModel?: ModelStat[];
+  /** Prompt-cache hit ratio, savings and write costs. */
+  cache?: CacheStats;
 }
 
-export interface RecordsQuery {
+/** Where the previous page ended, for reading every page in turn (exports) without OFFSET: the last row read. */
+export interface RecordCursor {
+  id: number;
+  ts: number;
+  costNanos: Nanos | null;
+}
+
+export interface RecordsQuery extends ProjectFilter {
   range: TimeRange;
   source?: Source | null;
   /** Case-insensitive substring of the consumer's name; plain text, never a pattern. */
@@ -99,6 +154,11 @@ export interface RecordsQuery {
   page: number;
   pageSize?: number;
   sort?: RecordSort;
+  /**
+   * Keyset paging: the rows after this one in the sort order (then `page` is ignored, and `total` is answered as -1 —
+   * not counted — to keep each step cheap).
+   */
+  after?: RecordCursor | null;
 }
 
 export interface RecordRow {
@@ -118,6 +178,7 @@ export interface RecordRow {
 
 export interface RecordsPage {
   rows: RecordRow[];
+  /** Matching rows in all; -1 when not counted (a query with `after`). */
   total: number;
   /** The page actually answered (clamped to 1…pageCount). */
   page: number;
@@ -130,10 +191,14 @@ export interface DashboardRequest {
   timeZone: string;
   granularity: Granularity;
   topBy: TopBy;
+  /** Absent = all. */
+  scope?: Scope;
 }
 
 export interface RecordsRequest {
   period: Period;
+  /** Absent = all. */
+  scope?: Scope;
   source: Source | null;
   search: string;
   consumerKey: string | null;

@@ -89,6 +89,8 @@ export function referenceSummary(calls: readonly RefCall[], range: TimeRange) {
     },
     avgCostNanos: pricedRows.length ? Math.round(cost / pricedRows.length) : null,
     unpricedModels: [...new Set(rows.filter((c) => c.cost === null).map((c) => c.model))].sort(),
+    firstTs: rows.length ? Math.min(...rows.map((c) => c.ts)) : null,
+    lastTs: rows.length ? Math.max(...rows.map((c) => c.ts)) : null,
   };
 }
 

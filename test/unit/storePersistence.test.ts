@@ -93,11 +93,15 @@ describe('round trip through a saved file', () => {
       const store = testStore({ saveDelayMs: 20 });
       await store.open({ dbPath });
       await store.record([makeCall({ key: 'auto' })]);
-      while (!existsSync(dbPath)) await new Promise((r) => setTimeout(r, 10));
-      const reader = testStore();
-      // The store under test is still open: read its file with a second instance.
-      assert.equal((await reader.open({ dbPath })).records, 1);
-      await reader.close();
+      // The store under test is still open: read its file as another window would (a follower never saves).
+      let seen = 0;
+      while (seen !== 1) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (!existsSync(dbPath)) continue;
+        const reader = testStore();
+        seen = (await reader.open({ dbPath })).records;
+        await reader.close();
+      }
       await store.close();
     });
   });
@@ -252,8 +256,9 @@ describe('a failing save', () => {
       const store = testStore({ saveRetryMs: 20 });
       const events: string[] = [];
       store.onEvent((e) => events.push(e.type));
-      assert.equal((await store.open({ dbPath })).records, 0);
+      // Nobody can even create the writer lock there: that is announced at open already.
       const failed = nextEvent(store, 'saveFailed');
+      assert.equal((await store.open({ dbPath, sharing: { heartbeatMs: 50 } })).records, 0);
       await store.record([makeCall({ key: 'm1' })]);
       const first = await store.save();
       assert.equal(first.saved, false);
@@ -267,7 +272,10 @@ describe('a failing save', () => {
       const recovered = nextEvent(store, 'saveRecovered');
       await rm(blocker);
       await mkdir(blocker);
-      await recovered; // the scheduled retry succeeds on its own
+      // The lock is claimed and the first save succeeds on their own. Their timers do not keep a process alive
+      // (a window's worker lives anyway), so this test does while it waits.
+      const keepAlive = setInterval(() => {}, 1000);
+      await recovered.finally(() => clearInterval(keepAlive));
       await store.close();
       const reader = testStore();
       assert.equal((await reader.open({ dbPath })).records, 2);

@@ -67,9 +67,14 @@ export function createApi(store: StoreApi, options: CreateApiOptions): ClaudeUsa
     async recordCall(call: ApiCall): Promise<ApiRecordResult> {
       const input = apiCallToInput(call, now(), options.callerId);
       await ready;
-      const result = await store.record([input]);
+      // Durable: the call is in the journal on disk (fsynced) before this promise resolves, so a resolved call
+      // survives the editor being killed at any moment. If the disk refuses (full, read-only), the call is still
+      // counted in memory and written later, but the promise rejects: it was not safely stored. Recording it again
+      // is harmless (the same id is stored once).
+      const result = await store.record([input], { durable: true });
       const rejected = result.rejected[0];
       if (rejected) throw new Error(`recordCall: ${rejected.message}`);
+      if (result.durabilityError) throw new Error(`recordCall: ${result.durabilityError}`);
       const [row] = (await store.records({ range: { from: input.ts, to: input.ts + 1 }, search: '', page: 1, pageSize: 50 })).rows.filter((r) => r.key === input.key);
       return { stored: result.inserted + result.updated > 0, costUsd: row && row.costNanos !== null ? nanosToDecimalString(row.costNanos) : null };
     },

@@ -1,16 +1,19 @@
 /**
  * Everything the dashboard shows for a range, from one pass over its roll-up rows (plus the calls in the partial
- * buckets at its ends): the cards, the cost-over-time series in the user's local hours or days, the split by source
- * and the top consumers.
+ * buckets at its ends): the cards, the cost-over-time series in the user's local hours or days, the split by source,
+ * the top consumers, the split by model and the prompt-cache accounting. Scoped to projects, the pass reads rows.
  */
 import { SOURCES } from '../../shared/callRecord';
 import type { ConsumerStat, DashboardData, DashboardQuery, SeriesPoint, SourceSlice, TopBy } from '../../shared/queries';
+import type { Pricer } from '../pricing';
 import type { Db } from '../store/db';
 import { sourceFromCode } from '../store/sourceCodes';
+import { CacheAccountant } from './cacheAccounting';
 import { checkGranularity, checkRange, checkTopBy, clampInt } from './checkQuery';
-import { addMeasures, eachFact, emptyMeasures, tokenTotal, type Measures } from './facts';
+import { addMeasures, eachFact, emptyMeasures, firstAndLast, tokenTotal, type FactFilter, type Measures } from './facts';
 import { checkTimeZone, localBuckets } from './localBuckets';
-import { planRange } from './rangePlan';
+import { ModelTotals } from './modelBreakdown';
+import { planFor } from './rangePlan';
 import { emptySummary, modelNames, toSummary } from './summary';
 
 export const DEFAULT_TOP_LIMIT = 10;
@@ -22,14 +25,33 @@ interface ConsumerTotals {
   bySource: Array<{ cost: number; tokens: number }>;
 }
 
-export function dashboard(db: Db, query: DashboardQuery): DashboardData {
+/** `filter` carries the resolved project scope (or nothing); `pricer` splits costs for the cache accounting. */
+export function dashboard(db: Db, query: DashboardQuery, filter: FactFilter, pricer: Pricer | null): DashboardData {
   const range = checkRange(query.range);
   const timeZone = checkTimeZone(query.timeZone);
   const granularity = checkGranularity(query.granularity);
   const topBy = checkTopBy(query.topBy);
   const topLimit = clampInt(query.topLimit, 1, 1000, DEFAULT_TOP_LIMIT);
+  const names = new Map<number, string>();
+  const modelName = (id: number): string => {
+    let name = names.get(id);
+    if (name === undefined) {
+      name = String(db.first('SELECT name FROM models WHERE id = ?', [id])?.[0] ?? id);
+      names.set(id, name);
+    }
+    return name;
+  };
+  const cache = new CacheAccountant(db, pricer, modelName, filter);
+  const models = new ModelTotals();
   if (!(range.to > range.from)) {
-    return { summary: emptySummary(), series: [], bySource: SOURCES.map((s) => slice(s, emptyMeasures())), topConsumers: [] };
+    return {
+      summary: emptySummary(),
+      series: [],
+      bySource: SOURCES.map((s) => slice(s, emptyMeasures())),
+      topConsumers: [],
+      byModel: [],
+      cache: cache.finish().stats,
+    };
   }
   const buckets = localBuckets(range, timeZone, granularity);
   const starts = buckets.starts;
@@ -40,7 +62,7 @@ export function dashboard(db: Db, query: DashboardQuery): DashboardData {
   const unpricedModels = new Set<number>();
 
   // Local boundaries off the 15-minute grid are read from rows (planRange), so a roll-up row never straddles one.
-  eachFact(db, planRange(range, starts), (fact) => {
+  eachFact(db, planFor(range, starts, filter), (fact) => {
     const tokens = tokenTotal(fact);
     const point = series[lastAtOrBefore(starts, fact.time)];
     point.costNanos += fact.costNanos;
@@ -58,13 +80,19 @@ export function dashboard(db: Db, query: DashboardQuery): DashboardData {
     consumer.bySource[fact.source].cost += fact.costNanos;
     consumer.bySource[fact.source].tokens += tokens;
     if (fact.unpricedCalls > 0) unpricedModels.add(fact.modelId);
-  });
+    models.add(fact);
+    cache.add(fact);
+  }, filter);
 
+  const span = total.calls > 0 ? firstAndLast(db, range, filter) : { firstTs: null, lastTs: null };
+  const { stats, savedByModel } = cache.finish();
   return {
-    summary: toSummary(total, modelNames(db, [...unpricedModels])),
+    summary: toSummary(total, modelNames(db, [...unpricedModels]), span),
     series,
     bySource: SOURCES.map((source, code) => slice(source, perSource[code])),
     topConsumers: topConsumers(db, [...consumers.values()], topBy, topLimit),
+    byModel: models.stats(modelName, savedByModel),
+    cache: stats,
   };
 }
 

@@ -25,15 +25,22 @@ export interface Measures {
 export interface Fact extends Measures {
   /** The bucket's start (roll-ups) or the call's time (rows). */
   time: number;
+  /** A roll-up row (the calls of one 15-minute bucket) rather than one call. */
+  rollup: boolean;
   source: number;
   consumerId: number;
   modelId: number;
 }
 
-/** Which calls count. `consumerIdsJson` is a JSON array of consumer ids (already resolved from a key or a search). */
+/**
+ * Which calls count. `consumerIdsJson` is a JSON array of consumer ids (already resolved from a key or a search),
+ * `projectIdsJson` one of project ids (resolved from workspace folders). Roll-ups carry no project, so a plan for a
+ * project filter reads rows only (see `planFor` in rangePlan.ts).
+ */
 export interface FactFilter {
   source?: number;
   consumerIdsJson?: string;
+  projectIdsJson?: string;
 }
 
 const MEASURES_ROLLUP =
@@ -66,56 +73,79 @@ export function tokenTotal(m: Measures): number {
   return m.input + m.cacheWrite5m + m.cacheWrite1h + m.cacheRead + m.output;
 }
 
-/** Every roll-up row and edge call in the range, one callback each. */
-export function eachFact(db: Db, plan: RangePlan, onFact: (fact: Fact) => void): void {
+/** The WHERE clause and parameters for one span of a plan, with the filter applied. */
+function spanWhere(alias: 'r' | 'c', span: { from: number; to: number }, filter: FactFilter): { where: string; params: SqlValue[] } {
+  const where = alias === 'r' ? ['r.bucket >= ?', 'r.bucket < ?'] : ['c.ts >= ?', 'c.ts < ?'];
+  const params: SqlValue[] = [span.from, span.to];
+  addFilter(alias, filter, where, params);
+  return { where: where.join(' AND '), params };
+}
+
+/** Every roll-up row and edge call in the range (that passes the filter), one callback each. */
+export function eachFact(db: Db, plan: RangePlan, onFact: (fact: Fact) => void, filter: FactFilter = {}): void {
   for (const span of plan.rollupSpans) {
+    const { where, params } = spanWhere('r', span, filter);
     db.each(
-      `SELECT r.bucket, r.source, r.consumer_id, r.model_id, ${MEASURES_ROLLUP} FROM rollup_15m r WHERE r.bucket >= ? AND r.bucket < ?`,
-      [span.from, span.to],
-      (row) => onFact(readFact(row, num(row[0]) * BUCKET_MS)),
+      `SELECT r.bucket, r.source, r.consumer_id, r.model_id, ${MEASURES_ROLLUP} FROM rollup_15m r WHERE ${where}`,
+      params,
+      (row) => onFact(readFact(row, num(row[0]) * BUCKET_MS, true)),
     );
   }
   for (const span of plan.rawSpans) {
+    const { where, params } = spanWhere('c', span, filter);
     db.each(
-      `SELECT c.ts, c.source, c.consumer_id, c.model_id, ${MEASURES_ROW} FROM calls c INDEXED BY calls_ts WHERE c.ts >= ? AND c.ts < ?`,
-      [span.from, span.to],
-      (row) => onFact(readFact(row, num(row[0]))),
+      `SELECT c.ts, c.source, c.consumer_id, c.model_id, ${MEASURES_ROW} FROM calls c INDEXED BY calls_ts WHERE ${where}`,
+      params,
+      (row) => onFact(readFact(row, num(row[0]), false)),
     );
   }
 }
 
 /** Totals over the range, summed in SQL (a handful of rows come back). */
-export function totalsOver(db: Db, plan: RangePlan): Measures {
+export function totalsOver(db: Db, plan: RangePlan, filter: FactFilter = {}): Measures {
   const total = emptyMeasures();
   for (const span of plan.rollupSpans) {
-    const row = db.first(`SELECT ${SUMS_ROLLUP} FROM rollup_15m r WHERE r.bucket >= ? AND r.bucket < ?`, [span.from, span.to]);
+    const { where, params } = spanWhere('r', span, filter);
+    const row = db.first(`SELECT ${SUMS_ROLLUP} FROM rollup_15m r WHERE ${where}`, params);
     if (row) addMeasures(total, readMeasures(row, 0));
   }
   for (const span of plan.rawSpans) {
-    const row = db.first(`SELECT ${SUMS_ROW} FROM calls c INDEXED BY calls_ts WHERE c.ts >= ? AND c.ts < ?`, [span.from, span.to]);
+    const { where, params } = spanWhere('c', span, filter);
+    const row = db.first(`SELECT ${SUMS_ROW} FROM calls c INDEXED BY calls_ts WHERE ${where}`, params);
     if (row) addMeasures(total, readMeasures(row, 0));
   }
   return total;
 }
 
 /** Ids of the models with unpriced calls in the range (through the small partial index of unpriced roll-ups). */
-export function unpricedModelIds(db: Db, plan: RangePlan): number[] {
+export function unpricedModelIds(db: Db, plan: RangePlan, filter: FactFilter = {}): number[] {
   const ids = new Set<number>();
   for (const span of plan.rollupSpans) {
+    const { where, params } = spanWhere('r', span, filter);
     db.each(
-      'SELECT DISTINCT r.model_id FROM rollup_15m r INDEXED BY rollup_unpriced WHERE r.priced = 0 AND r.bucket >= ? AND r.bucket < ?',
-      [span.from, span.to],
+      `SELECT DISTINCT r.model_id FROM rollup_15m r INDEXED BY rollup_unpriced WHERE r.priced = 0 AND ${where}`,
+      params,
       (row) => ids.add(num(row[0])),
     );
   }
   for (const span of plan.rawSpans) {
+    const { where, params } = spanWhere('c', span, filter);
     db.each(
-      'SELECT DISTINCT c.model_id FROM calls c INDEXED BY calls_ts WHERE c.ts >= ? AND c.ts < ? AND c.cost_nanos IS NULL',
-      [span.from, span.to],
+      `SELECT DISTINCT c.model_id FROM calls c INDEXED BY calls_ts WHERE ${where} AND c.cost_nanos IS NULL`,
+      params,
       (row) => ids.add(num(row[0])),
     );
   }
   return [...ids];
+}
+
+/** Time of the first and last matching call in the range (two index seeks), or nulls when there is none. */
+export function firstAndLast(db: Db, range: { from: number; to: number }, filter: FactFilter = {}): { firstTs: number | null; lastTs: number | null } {
+  if (!(range.to > range.from)) return { firstTs: null, lastTs: null };
+  const { where, params } = spanWhere('c', range, filter);
+  const first = db.first(`SELECT c.ts FROM calls c INDEXED BY calls_ts WHERE ${where} ORDER BY c.ts LIMIT 1`, params);
+  const last = db.first(`SELECT c.ts FROM calls c INDEXED BY calls_ts WHERE ${where} ORDER BY c.ts DESC LIMIT 1`, params);
+  return { firstTs: first ? num(first[0]) : null, lastTs: last ? num(last[0]) : null };
 }
 
 /** Matching calls per bucket, ascending, for paging records by time. Raw spans come back as one entry each. */
@@ -135,13 +165,31 @@ export function countsByBucket(db: Db, plan: RangePlan, filter: FactFilter): Arr
     const where = ['c.ts >= ?', 'c.ts < ?'];
     const params: SqlValue[] = [span.from, span.to];
     addFilter('c', filter, where, params);
-    const count = num(db.first(`SELECT COUNT(*) FROM calls c INDEXED BY calls_ts WHERE ${where.join(' AND ')}`, params)?.[0]);
-    if (count > 0) out.push({ from: span.from, to: span.to, count });
+    if (span.to - span.from <= BUCKET_MS) {
+      const count = num(db.first(`SELECT COUNT(*) FROM calls c INDEXED BY calls_ts WHERE ${where.join(' AND ')}`, params)?.[0]);
+      if (count > 0) out.push({ from: span.from, to: span.to, count });
+      continue;
+    }
+    // A long span read from rows (a project filter): counted per bucket, so a deep page still reads only its buckets.
+    db.each(
+      `SELECT c.ts - ((c.ts % ${BUCKET_MS}) + ${BUCKET_MS}) % ${BUCKET_MS} AS b, COUNT(*) FROM calls c INDEXED BY calls_ts
+       WHERE ${where.join(' AND ')} GROUP BY b`,
+      params,
+      (row) => {
+        const start = num(row[0]);
+        out.push({ from: Math.max(span.from, start), to: Math.min(span.to, start + BUCKET_MS), count: num(row[1]) });
+      },
+    );
   }
   return out.sort((a, b) => a.from - b.from);
 }
 
 export function addFilter(alias: 'r' | 'c', filter: FactFilter, where: string[], params: SqlValue[]): void {
+  if (filter.projectIdsJson !== undefined) {
+    if (alias === 'r') throw new Error('Internal error: roll-ups carry no project; plan a project filter with planFor()');
+    where.push('c.project_id IN (SELECT value FROM json_each(?))');
+    params.push(filter.projectIdsJson);
+  }
   if (filter.source !== undefined) {
     where.push(`${alias}.source = ?`);
     params.push(filter.source);
@@ -152,9 +200,10 @@ export function addFilter(alias: 'r' | 'c', filter: FactFilter, where: string[],
   }
 }
 
-function readFact(row: SqlValue[], time: number): Fact {
+function readFact(row: SqlValue[], time: number, rollup: boolean): Fact {
   return {
     time,
+    rollup,
     source: num(row[1]),
     consumerId: num(row[2]),
     modelId: num(row[3]),

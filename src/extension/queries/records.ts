@@ -1,36 +1,37 @@
 /**
  * One page of the records table. Counting and locating a page use the roll-ups (calls per 15-minute bucket), so a
  * deep page never walks the whole table with OFFSET: rows are read only from the few buckets the page falls in.
- * Sorting by cost picks, from the counts, whichever index reads fewer rows.
+ * Sorting by cost picks, from the counts, whichever index reads fewer rows. Scoped to projects, counts come from rows
+ * (per bucket). With a cursor (`after`), the next rows are read by key (exports), without counting.
  */
-import { RECORDS_PAGE_SIZE, type RecordRow, type RecordsPage, type RecordsQuery } from '../../shared/queries';
-import { num, numOrNull, str, strOrNull, type Db, type Row, type SqlValue } from '../store/db';
-import { sourceCode, sourceFromCode } from '../store/sourceCodes';
+import { RECORDS_PAGE_SIZE, type RecordsPage, type RecordsQuery } from '../../shared/queries';
+import { num, type Db, type Row, type SqlValue } from '../store/db';
+import { sourceCode } from '../store/sourceCodes';
+import { readRecordRow, ROW_JOINS, ROW_SELECT } from './recordRows';
 import { foldName } from '../store/schema';
 import { addFilter, countsByBucket, totalsOver, type FactFilter } from './facts';
-import { planRange, type RangePlan } from './rangePlan';
+import { planFor, planRange, type RangePlan } from './rangePlan';
+import { pageAfter, checkCursor } from './recordCursor';
 import {
   MAX_PAGE_SIZE, checkOptionalKey, checkRange, checkSearch, checkSort, checkSource, clampInt,
 } from './checkQuery';
 
-const ROW_SELECT = `
-SELECT c.id, c.key, c.ts, c.source, k.name, k.key, m.name, c.input, c.cache_write_5m, c.cache_write_1h, c.cache_read,
-       c.output, c.cost_nanos, c.duration_ms, p.path`;
-const ROW_JOINS = `
-JOIN consumers k ON k.id = c.consumer_id
-JOIN models m ON m.id = c.model_id
-LEFT JOIN projects p ON p.id = c.project_id`;
-
-export function records(db: Db, query: RecordsQuery): RecordsPage {
+/** `scope` carries the resolved project filter (or nothing). */
+export function records(db: Db, query: RecordsQuery, scope: FactFilter = {}): RecordsPage {
   const range = checkRange(query.range);
   const source = checkSource(query.source);
   const search = checkSearch(query.search);
   const consumerKey = checkOptionalKey(query.consumerKey, 'consumerKey');
   const sort = checkSort(query.sort);
   const pageSize = clampInt(query.pageSize, 1, MAX_PAGE_SIZE, RECORDS_PAGE_SIZE);
+  const after = checkCursor(query.after);
 
-  const filter = recordFilter(db, source === null ? undefined : sourceCode(source), consumerKey, search);
-  const plan = planRange(range);
+  const filter = { ...recordFilter(db, source === null ? undefined : sourceCode(source), consumerKey, search), ...scope };
+  if (after !== null) {
+    const empty = filter.projectIdsJson === '[]' || filter.consumerIdsJson === '[]' || !(range.to > range.from);
+    return { rows: empty ? [] : pageAfter(db, range, filter, sort, after, pageSize).map(readRecordRow), total: -1, page: 1, pageSize };
+  }
+  const plan = planFor(range, [], filter);
   const segments = countsByBucket(db, plan, filter);
   const total = segments.reduce((sum, s) => sum + s.count, 0);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -103,8 +104,9 @@ function pageByCost(
   pageSize: number,
 ): Row[] {
   const rowsInTable = num(db.first('SELECT MAX(id) FROM calls')?.[0]);
-  const filtered = filter.source !== undefined || filter.consumerIdsJson !== undefined;
-  const rowsInRange = filtered ? totalsOver(db, plan).calls : matching;
+  const filtered = filter.source !== undefined || filter.consumerIdsJson !== undefined || filter.projectIdsJson !== undefined;
+  // Rows the time index would walk: every call in the range, whatever the filter (counted from the roll-ups).
+  const rowsInRange = filtered ? totalsOver(db, filter.projectIdsJson === undefined ? plan : planRange(range)).calls : matching;
   // Walking the cost index reads about (rows wanted) × (table / matching) rows, each a random row lookup (measured
   // about 4× the cost of a row met in time order); the alternative reads every row of the range and sorts.
   const viaCostIndex = (4 * (offset + pageSize) * rowsInTable) / Math.max(1, matching);
@@ -119,26 +121,4 @@ function pageByCost(
      WHERE ${where.join(' AND ')} ORDER BY c.cost_nanos DESC, c.id DESC LIMIT ? OFFSET ?`,
     params,
   );
-}
-
-function readRecordRow(row: Row): RecordRow {
-  return {
-    id: num(row[0]),
-    key: str(row[1]),
-    ts: num(row[2]),
-    source: sourceFromCode(row[3]),
-    name: str(row[4]),
-    consumerKey: str(row[5]),
-    model: str(row[6]),
-    tokens: {
-      input: num(row[7]),
-      cacheWrite5m: num(row[8]),
-      cacheWrite1h: num(row[9]),
-      cacheRead: num(row[10]),
-      output: num(row[11]),
-    },
-    costNanos: numOrNull(row[12]),
-    durationMs: numOrNull(row[13]),
-    project: strOrNull(row[14]),
-  };
 }

@@ -1,10 +1,10 @@
 /** The five cards and the status bar: totals over a range. */
 import type { Summary } from '../../shared/queries';
 import type { Db } from '../store/db';
-import { emptyMeasures, totalsOver, unpricedModelIds, type Measures } from './facts';
+import { emptyMeasures, firstAndLast, totalsOver, unpricedModelIds, type FactFilter, type Measures } from './facts';
 import type { RangePlan } from './rangePlan';
 
-export function toSummary(m: Measures, unpricedModels: string[]): Summary {
+export function toSummary(m: Measures, unpricedModels: string[], span: { firstTs: number | null; lastTs: number | null } = { firstTs: null, lastTs: null }): Summary {
   const pricedCalls = m.calls - m.unpricedCalls;
   return {
     calls: m.calls,
@@ -20,6 +20,8 @@ export function toSummary(m: Measures, unpricedModels: string[]): Summary {
     },
     avgCostNanos: pricedCalls > 0 ? Math.round(m.costNanos / pricedCalls) : null,
     unpricedModels,
+    firstTs: span.firstTs,
+    lastTs: span.lastTs,
   };
 }
 
@@ -35,6 +37,8 @@ export function modelNames(db: Db, ids: readonly number[]): string[] {
     .map((row) => String(row[0]));
 }
 
-export function summaryOver(db: Db, plan: RangePlan): Summary {
-  return toSummary(totalsOver(db, plan), modelNames(db, unpricedModelIds(db, plan)));
+export function summaryOver(db: Db, range: { from: number; to: number }, plan: RangePlan, filter: FactFilter = {}): Summary {
+  const totals = totalsOver(db, plan, filter);
+  const span = totals.calls > 0 ? firstAndLast(db, range, filter) : { firstTs: null, lastTs: null };
+  return toSummary(totals, modelNames(db, unpricedModelIds(db, plan, filter)), span);
 }

@@ -23,6 +23,8 @@ export interface LoadedDatabase {
   recovery?: Recovery;
   /** Whether the file was missing (a fresh start). */
   created: boolean;
+  /** Identity of the file that was loaded (see diskSignature); absent when the main file was not what got loaded. */
+  signature?: string;
 }
 
 export function backupPath(dbPath: string): string {
@@ -32,14 +34,35 @@ export function backupPath(dbPath: string): string {
 export async function loadDatabaseFile(SQL: SqlJsStatic, dbPath: string, now: () => number): Promise<LoadedDatabase> {
   await fs.mkdir(path.dirname(dbPath), { recursive: true }).catch(() => undefined);
   await removeStaleTemps(dbPath, now());
-  const main = await readCandidate(SQL, dbPath);
-  if (main.ok) return { db: main.db, created: false };
-  if (main.missing) return { db: emptyDatabase(SQL), created: true };
+  const { candidate: main, signature } = await readSettled(SQL, dbPath);
+  if (main.ok) return { db: main.db, created: false, signature };
+  if (main.missing) return { db: emptyDatabase(SQL), created: true, signature };
 
   const movedTo = await moveAside(dbPath, now());
   const backup = await readCandidate(SQL, backupPath(dbPath));
   if (backup.ok) return { db: backup.db, created: false, recovery: { movedTo, loadedFrom: 'backup', reason: main.reason } };
   return { db: emptyDatabase(SQL), created: false, recovery: { movedTo, loadedFrom: 'empty', reason: main.reason } };
+}
+
+/**
+ * The database file as it is on disk now, to merge into memory (a window becoming the writer, or one that missed
+ * pruned journal files). An unreadable file is moved aside (never deleted) and the backup is read instead; `db` is
+ * null when there is nothing usable. A file from a newer schema throws NewerSchemaError and stays untouched. The
+ * caller closes `db`.
+ */
+export async function readDiskCopy(
+  SQL: SqlJsStatic,
+  dbPath: string,
+  now: () => number,
+): Promise<{ db: Db | null; recovery?: Recovery; signature?: string }> {
+  const { candidate: main, signature } = await readSettled(SQL, dbPath);
+  if (main.ok) return { db: main.db, signature };
+  if (main.missing) return { db: null, signature };
+  const movedTo = await moveAside(dbPath, now());
+  const backup = await readCandidate(SQL, backupPath(dbPath));
+  return backup.ok
+    ? { db: backup.db, recovery: { movedTo, loadedFrom: 'backup', reason: main.reason } }
+    : { db: null, recovery: { movedTo, loadedFrom: 'empty', reason: main.reason } };
 }
 
 export function emptyDatabase(SQL: SqlJsStatic): Db {
@@ -49,6 +72,40 @@ export function emptyDatabase(SQL: SqlJsStatic): Db {
 }
 
 type Candidate = { ok: true; db: Db } | { ok: false; missing: boolean; reason: string };
+
+/**
+ * Reads a file that another window may be replacing right now. The replacement is an atomic rename, so a read never
+ * sees a torn file — but an unreadable verdict is only trusted if the file did not change during the read; otherwise
+ * the new file is read instead of moving a good one aside.
+ */
+async function readSettled(SQL: SqlJsStatic, file: string): Promise<{ candidate: Candidate; signature?: string }> {
+  let candidate: Candidate = { ok: false, missing: true, reason: 'the file does not exist' };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await diskSignature(file);
+    candidate = await readCandidate(SQL, file);
+    const after = await diskSignature(file);
+    if (after === before) return { candidate, signature: before };
+    if (candidate.ok || candidate.missing) return { candidate };
+    // Unreadable, and replaced while we read: read the new file instead of judging it by the old one.
+  }
+  return { candidate };
+}
+
+/**
+ * Identity of the database file (inode, size, modification time): equal signatures mean the same content. ctime
+ * is left out because the rename that installs a saved file changes it. A missing file has a signature too.
+ */
+export async function diskSignature(file: string): Promise<string> {
+  try {
+    return signatureOfStats(await fs.stat(file, { bigint: true }));
+  } catch (e: unknown) {
+    return `missing:${errorCode(e) ?? ''}`;
+  }
+}
+
+function signatureOfStats(st: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
+  return `${st.ino}:${st.size}:${st.mtimeNs}`;
+}
 
 async function readCandidate(SQL: SqlJsStatic, file: string): Promise<Candidate> {
   let bytes: Uint8Array;
@@ -111,21 +168,25 @@ export class NotWriterError extends Error {
 
 /**
  * Writes the database atomically and keeps the previous file as `<file>.bak`. `confirmReplace` runs after the temp
- * file is durable and right before the current file is replaced (the writer lock's last check).
+ * file is durable and right before the current file is replaced (the writer lock's last check). Resolves with the
+ * new file's signature (see diskSignature).
  */
 export async function writeDatabaseFile(
   dbPath: string,
   bytes: Uint8Array,
   confirmReplace?: () => Promise<boolean>,
-): Promise<void> {
+): Promise<string> {
   const tmp = `${dbPath}.tmp-${process.pid}-${threadId}-${++tempCounter}`;
   // The folder may have been removed since opening; a real problem (a file in its place) surfaces at open() below.
   await fs.mkdir(path.dirname(dbPath), { recursive: true }).catch(() => undefined);
+  let signature: string;
   try {
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(bytes);
       await handle.sync();
+      // The rename below keeps inode, size and mtime: this is the signature the file will have once installed.
+      signature = signatureOfStats(await handle.stat({ bigint: true }));
     } finally {
       await handle.close();
     }
@@ -137,6 +198,7 @@ export async function writeDatabaseFile(
     throw e;
   }
   await syncDirectory(path.dirname(dbPath));
+  return signature;
 }
 
 /** Points `<file>.bak` at the current file. There is never a moment without a current file or without a backup. */

@@ -17,7 +17,16 @@ export interface SaverOptions {
   retryMs?: number;
   /** Asked right before the file is replaced; false skips this save (another instance is the writer). */
   confirmReplace?: () => Promise<boolean>;
+  /**
+   * Runs after a save replaced the file, with the new file's signature (the writer then tidies the journal up to
+   * what the file holds, and knows the file on disk is its own).
+   */
+  onSaved?: (signature: string | undefined) => void;
+  /** Writes the file (default: writeDatabaseFile). Tests inject failures here (a full disk) — nothing else should. */
+  write?: DatabaseWriter;
 }
+
+export type DatabaseWriter = (dbPath: string, bytes: Uint8Array, confirmReplace?: () => Promise<boolean>) => Promise<string | void>;
 
 export class Saver {
   private changes = 0;
@@ -34,6 +43,10 @@ export class Saver {
   constructor(private readonly options: SaverOptions) {
     this.delayMs = options.delayMs ?? 2000;
     this.retryMs = options.retryMs ?? 30_000;
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled;
   }
 
   get dirty(): boolean {
@@ -76,7 +89,7 @@ export class Saver {
     const started = performance.now();
     try {
       const bytes = this.options.snapshot();
-      await writeDatabaseFile(this.options.dbPath, bytes, this.options.confirmReplace);
+      const signature = await (this.options.write ?? writeDatabaseFile)(this.options.dbPath, bytes, this.options.confirmReplace);
       const ms = Math.round(performance.now() - started);
       this.savedChanges = target;
       this.lastSaveMs = ms;
@@ -85,6 +98,7 @@ export class Saver {
         this.options.emit({ type: 'saveRecovered' });
       }
       if (this.dirty) this.schedule(Math.max(this.delayMs, 4 * ms));
+      this.options.onSaved?.(signature ?? undefined);
       return { saved: true, bytes: bytes.length, ms };
     } catch (e: unknown) {
       if (e instanceof NotWriterError) return { saved: false, bytes: 0, ms: Math.round(performance.now() - started), error: e.message };

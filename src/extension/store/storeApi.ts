@@ -12,6 +12,30 @@ export interface OpenOptions {
   dbPath?: string;
   /** User price overrides (the `claudeUsage.priceOverrides` setting), validated in the worker. */
   priceOverrides?: unknown;
+  /**
+   * Names this instance (one VS Code window's start) in the writer lock of the storage folder, dirname(dbPath).
+   * Default: a random UUID.
+   */
+  instanceId?: string;
+  /**
+   * Several instances on one storage folder (see instances/README.md): on by default whenever `dbPath` is given —
+   * only the holder of the writer lock saves the file, everyone imports every source and the journal. `false` turns
+   * it off (a private temp database nobody else opens); an object tunes it (tests).
+   */
+  sharing?: false | SharingOptions;
+}
+
+export interface SharingOptions {
+  /** Writer-lock heartbeat, ms (default 2000). */
+  heartbeatMs?: number;
+  /** A writer silent this long is taken over, ms (default 10000; at least 3 × heartbeatMs). */
+  staleMs?: number;
+  /** Safety-net poll of the journal folder, ms (default 2000); appends are noticed at once through a watch. */
+  journalPollMs?: number;
+  /** After a save, the writer starts a new journal file once the live one is larger than this (default 1 MiB). */
+  journalRotateBytes?: number;
+  /** Retired journal files are deleted only after being quiet this long, ms (default 10 minutes). */
+  journalPruneGraceMs?: number;
 }
 
 export interface OpenResult {
@@ -37,6 +61,44 @@ export interface RecordResult {
   /** Duplicates that were not better than the stored copy. */
   unchanged: number;
   rejected: RecordRejection[];
+  /**
+   * Only for `record(calls, { durable: true })` on a store with a database file: true when every accepted call was
+   * written to the journal and fsynced before this answer (it survives a kill -9 of any process from now on).
+   */
+  durable?: boolean;
+  /**
+   * Set when the journal could not be written (disk full, read-only storage): the calls ARE recorded in memory and
+   * counted, but not yet on disk. The store keeps retrying to journal them and announces the problem with a
+   * `saveFailed` event. A caller that must be sure should treat this as a failure; recording again is harmless.
+   */
+  durabilityError?: string;
+}
+
+export interface RecordCallOptions {
+  /**
+   * Write the calls to the journal (fsync) before recording them and answering: use it for calls that have no
+   * file of their own (the public API, the proxy). Without a database file there is nothing to write to and the
+   * calls are only recorded (memory-only store).
+   */
+  durable?: boolean;
+}
+
+export interface StoreStatus {
+  /** Records in memory. */
+  records: number;
+  /** Whether a database file is used (false: memory-only). */
+  persistent: boolean;
+  /** Several instances share the storage folder (writer lock and journal in use). */
+  shared: boolean;
+  /** This instance saves the database file now (always true for a persistent store that does not share). */
+  writer: boolean;
+  instanceId: string | null;
+  /** The writer lock's epoch while this instance holds it. */
+  epoch: number | null;
+  /** The current storage problem, as announced by `saveFailed`; null when saving and journaling work. */
+  storageProblem: string | null;
+  /** Calls recorded in memory whose journal append failed and is being retried. */
+  callsNotOnDisk: number;
 }
 
 export interface SaveResult {
@@ -84,7 +146,7 @@ export type StoreEvent =
 
 export interface StoreApi {
   open(options: OpenOptions): Promise<OpenResult>;
-  record(calls: CallInput[]): Promise<RecordResult>;
+  record(calls: CallInput[], options?: RecordCallOptions): Promise<RecordResult>;
   summary(range: TimeRange): Promise<Summary>;
   dashboard(query: DashboardQuery): Promise<DashboardData>;
   records(query: RecordsQuery): Promise<RecordsPage>;
@@ -96,6 +158,14 @@ export interface StoreApi {
   /** Scan now (the safety net, or a user's "rescan"). */
   rescanClaudeCode(): Promise<ScanStats>;
   cancelImport(): Promise<void>;
+  /**
+   * Retention: removes calls dated before `cutoffMs` (UTC ms) with their roll-ups and compacts the database, so the
+   * file shrinks at the next save. The cutoff is kept in the database: calls before it that come back later (from
+   * another window's older file) are removed again. A cutoff later than the worker's clock is refused.
+   */
+  pruneBefore(cutoffMs: number): Promise<{ removed: number }>;
+  /** Diagnostics: writer role, storage problems, calls not yet on disk. */
+  status(): Promise<StoreStatus>;
   /** Final save, stop watchers, end the worker. */
   close(): Promise<void>;
   onEvent(listener: (event: StoreEvent) => void): { dispose(): void };

@@ -33,6 +33,7 @@ export const DEFAULT_TIMEOUTS_MS: Readonly<Record<StoreMethod, number>> = {
   cancelImport: 10_000,
   close: 120_000,
   pruneBefore: 300_000,
+  status: 30_000,
 };
 
 interface Pending {
@@ -134,7 +135,7 @@ export function createWorkerStore(options: WorkerStoreOptions): StoreApi & Store
 
   return {
     open: (o) => request('open', o),
-    record: (calls) => request('record', calls),
+    record: (calls, recordOptions) => request('record', recordOptions ? { calls, options: recordOptions } : { calls }),
     summary: (range) => request('summary', range),
     dashboard: (query) => request('dashboard', query),
     records: (query) => request('records', query),
@@ -146,6 +147,7 @@ export function createWorkerStore(options: WorkerStoreOptions): StoreApi & Store
     cancelImport: () => request('cancelImport', null),
     close,
     pruneBefore: (cutoffMs) => request('pruneBefore', cutoffMs),
+    status: () => request('status', null),
     onEvent(listener) {
       listeners.add(listener);
       return { dispose: () => listeners.delete(listener) };

@@ -14,17 +14,20 @@ import { createPricer, type Pricer } from '../pricing';
 import { Queries } from '../queries';
 import { Recorder, type RecordOptions } from '../recorder/recorder';
 import { ChangeAnnouncer } from './changeAnnouncer';
+import { DatabaseFile, recoveryMessage } from './databaseFile';
 import type { Db } from './db';
 import { FileStateTable } from './fileStateTable';
+import { readMetaValue, writeMetaValue } from './metaTable';
 import { emptyDatabase, errorText, loadDatabaseFile } from './persistence';
-import { Saver } from './saver';
+import { applyRetentionAfterMerge, RETENTION_META, writeRetentionCutoff } from './retentionMeta';
+import type { DatabaseWriter } from './saver';
 import { loadSqlJs } from './sqlJs';
-import type { StoreExtras } from './storeExtras';
+import { StorageTrouble } from './storageTrouble';
 import { mergeStoredCopy, openDatabaseCopy, type MergeResult } from './storedCalls';
 export type { MergeResult } from './storedCalls';
-import { readMetaValue, writeMetaValue } from './metaTable';
 import type {
-  ClaudeCodeOptions, OpenOptions, OpenResult, RecordResult, SaveResult, ScanStats, StoreApi, StoreEvent,
+  ClaudeCodeOptions, OpenOptions, OpenResult, RecordCallOptions, RecordResult, SaveResult, ScanStats, StoreApi, StoreEvent,
+  StoreStatus,
 } from './storeApi';
 
 export interface StoreCoreOptions {
@@ -45,6 +48,8 @@ export interface StoreCoreOptions {
    * `confirm()` when several windows share the storage); false skips the replacement.
    */
   confirmSave?: () => Promise<boolean>;
+  /** Writes the database file (default: atomic temp + fsync + rename). Only tests replace it, to fail like a full disk. */
+  writeDatabase?: DatabaseWriter;
 }
 
 interface OpenState {
@@ -52,14 +57,16 @@ interface OpenState {
   recorder: Recorder;
   queries: Queries;
   fileState: FileStateTable;
-  saver: Saver | null;
+  /** Saving, the writer lock and the journal (null: memory-only). */
+  file: DatabaseFile | null;
 }
 
 const PRICE_VERSION_META = 'price_version';
 
-export class StoreCore implements StoreApi, StoreExtras {
+export class StoreCore implements StoreApi {
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   private readonly announcer = new ChangeAnnouncer((event) => this.emit(event));
+  private readonly trouble = new StorageTrouble((event) => this.emit(event));
   private state: OpenState | null = null;
   private collector: Collector | null = null;
   private closed = false;
@@ -91,46 +98,66 @@ export class StoreCore implements StoreApi, StoreExtras {
     const db = loaded.db;
     db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768');
     const recorder = new Recorder(db, pricer, (level, message) => this.emit({ type: 'log', level, message }));
-    const saver = options.dbPath
-      ? new Saver({
-          dbPath: options.dbPath,
-          snapshot: () => db.export(),
-          emit: (event) => this.emit(event),
-          delayMs: this.options.saveDelayMs,
-          retryMs: this.options.saveRetryMs,
-          confirmReplace: this.options.confirmSave,
-        })
-      : null;
+    const holder: { file: DatabaseFile | null } = { file: null };
     const state: OpenState = {
       db,
       recorder,
       queries: new Queries(db),
-      fileState: new FileStateTable(db, () => saver?.markDirty()),
-      saver,
+      fileState: new FileStateTable(db, () => holder.file?.markDirty()),
+      file: null,
     };
+    if (options.dbPath) {
+      holder.file = new DatabaseFile({
+        dbPath: options.dbPath,
+        db,
+        recorder,
+        fileState: state.fileState,
+        SQL,
+        loadedSignature: loaded.signature,
+        trouble: this.trouble,
+        saveDelayMs: this.options.saveDelayMs,
+        saveRetryMs: this.options.saveRetryMs,
+        confirmSave: this.options.confirmSave,
+        writeDatabase: this.options.writeDatabase,
+        now,
+        noteChange: (inserted, updated, other) => this.noteChange(state, inserted, updated, other),
+        flushChanges: () => this.announcer.flush(),
+        emit: (event) => this.emit(event),
+        isCurrent: () => this.state === state,
+      });
+      state.file = holder.file;
+    }
     this.state = state;
     if (loaded.recovery) {
-      const { movedTo, loadedFrom, reason } = loaded.recovery;
-      this.emit({
-        type: 'log',
-        level: 'warn',
-        message: `The usage database could not be read (${reason}). It was kept as ${movedTo}; ` +
-          (loadedFrom === 'backup' ? 'the backup was loaded instead.' : 'there was no usable backup, so the store starts empty.'),
-      });
-      saver?.markDirty();
+      this.emit({ type: 'log', level: 'warn', message: recoveryMessage(loaded.recovery, 'open') });
+      state.file?.markDirty();
     }
     this.repriceIfPricesChanged(state);
+    await state.file?.start(options);
     const result: OpenResult = { records: recorder.count(), priceProblems: problems, priceVersion: pricer.version };
     if (loaded.recovery) result.recovery = loaded.recovery;
     return result;
   }
 
-  async record(calls: CallInput[]): Promise<RecordResult> {
+  /**
+   * Records calls from the public API or the proxy. `durable`: they are appended to the journal and fsynced first,
+   * so an answer means they survive a kill -9; if the disk refuses, they are still recorded in memory, the answer
+   * carries `durabilityError`, and the journal append is retried (see StoreApi).
+   */
+  async record(calls: CallInput[], options: RecordCallOptions = {}): Promise<RecordResult> {
     const state = await this.whenOpen();
     if (!Array.isArray(calls)) throw new Error('record() expects an array of calls');
-    const result = state.recorder.record(calls, { updateNames: true });
+    const durable = options.durable === true && state.file !== null;
+    const durabilityError = durable ? await state.file!.appendDurably(calls) : null;
+    // Closed meanwhile: the calls are in the journal (or were refused) and the next start imports them.
+    this.assertCurrent(state);
+    const result: RecordResult = state.recorder.record(calls, { updateNames: true });
     this.afterWrite(state, result.inserted, result.updated);
     this.announcer.flush();
+    if (durable) {
+      result.durable = durabilityError === null;
+      if (durabilityError !== null) result.durabilityError = durabilityError;
+    }
     return result;
   }
 
@@ -158,7 +185,7 @@ export class StoreCore implements StoreApi, StoreExtras {
     const state = await this.whenOpen();
     const repriced = state.recorder.reprice();
     writeMetaValue(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
-    state.saver?.markDirty();
+    state.file?.markDirty();
     if (repriced > 0) {
       this.announcer.note(0, repriced);
       this.announcer.flush();
@@ -168,8 +195,18 @@ export class StoreCore implements StoreApi, StoreExtras {
 
   async save(): Promise<SaveResult> {
     const state = await this.whenOpen();
-    if (!state.saver) return { saved: false, bytes: 0, ms: 0 };
-    return state.saver.save();
+    return state.file ? state.file.save() : { saved: false, bytes: 0, ms: 0 };
+  }
+
+  async status(): Promise<StoreStatus> {
+    const state = await this.whenOpen();
+    const file = state.file?.status() ?? { shared: false, writer: false, instanceId: null, epoch: null, callsNotOnDisk: 0 };
+    return { records: state.recorder.count(), persistent: state.file !== null, ...file, storageProblem: this.trouble.current };
+  }
+
+  /** Reads the journal now instead of at the next notification (tests; a user's rescan). */
+  async readJournalNow(): Promise<void> {
+    await (await this.whenOpen()).file?.pumpJournal();
   }
 
   async startClaudeCode(options: ClaudeCodeOptions): Promise<ScanStats> {
@@ -206,14 +243,21 @@ export class StoreCore implements StoreApi, StoreExtras {
 
   /**
    * Retention: removes calls older than `cutoff` (UTC ms) and their roll-ups, then compacts the database so the
-   * file shrinks at the next save. Not part of StoreApi yet (see storeExtras.ts).
+   * file shrinks at the next save. The cutoff is kept (meta) so that calls before it that come back when another
+   * window's older file is merged are removed again. Refuses a cutoff later than the clock: that is a bug or a broken
+   * clock, and deleting history is not undoable.
    */
   async pruneBefore(cutoff: number): Promise<{ removed: number }> {
     const state = await this.whenOpen();
-    const removed = state.recorder.pruneBefore(cutoff);
+    if (typeof cutoff !== 'number' || !Number.isFinite(cutoff)) throw new Error(`pruneBefore: the cutoff must be a time in UTC ms (got ${String(cutoff)})`);
+    const now = (this.options.now ?? Date.now)();
+    if (cutoff > now) throw new Error(`pruneBefore: the cutoff ${new Date(cutoff).toISOString()} is in the future; nothing was removed`);
+    const cutoffMs = Math.floor(cutoff);
+    writeRetentionCutoff(state.db, cutoffMs);
+    state.file?.markDirty();
+    const removed = state.recorder.pruneBefore(cutoffMs);
     if (removed > 0) {
       state.db.exec('VACUUM');
-      state.saver?.markDirty();
       this.announcer.note(0, 0, true);
       this.announcer.flush();
     }
@@ -236,6 +280,7 @@ export class StoreCore implements StoreApi, StoreExtras {
     try {
       const merged = mergeStoredCopy(other, state.recorder, state.fileState);
       this.afterWrite(state, merged.result.inserted, merged.result.updated);
+      if (applyRetentionAfterMerge(state.db, state.recorder, merged.meta[RETENTION_META]) > 0) this.noteChange(state, 0, 0, true);
       this.announcer.flush();
       return merged;
     } finally {
@@ -252,12 +297,12 @@ export class StoreCore implements StoreApi, StoreExtras {
     const state = this.requireOpen();
     if (readMetaValue(state.db, key) === value) return;
     writeMetaValue(state.db, key, value);
-    state.saver?.markDirty();
+    state.file?.markDirty();
   }
 
-  /** Off for an instance that is not the writer; on again when it becomes the writer. */
+  /** Off for an instance that is not the writer; on again when it becomes the writer (the lock does this itself). */
   setSavingEnabled(enabled: boolean): void {
-    this.requireOpen().saver?.setEnabled(enabled);
+    this.requireOpen().file?.saver.setEnabled(enabled);
   }
 
   /**
@@ -296,10 +341,14 @@ export class StoreCore implements StoreApi, StoreExtras {
 
   /** Schedules a save and notes the change for the next announcement. */
   private afterWrite(state: OpenState, inserted: number, updated: number): void {
+    this.noteChange(state, inserted, updated, false);
+  }
+
+  private noteChange(state: OpenState, inserted: number, updated: number, other: boolean): void {
     const renamed = state.recorder.takeRenames() > 0;
-    if (inserted === 0 && updated === 0 && !renamed) return;
-    state.saver?.markDirty();
-    this.announcer.note(inserted, updated, renamed);
+    if (inserted === 0 && updated === 0 && !renamed && !other) return;
+    state.file?.markDirty();
+    this.announcer.note(inserted, updated, renamed || other);
   }
 
   /** Stored costs always follow the current price table: a new table version or new overrides re-price history. */
@@ -309,7 +358,7 @@ export class StoreCore implements StoreApi, StoreExtras {
     const hadRows = state.recorder.count() > 0;
     const repriced = hadRows ? state.recorder.reprice() : 0;
     writeMetaValue(state.db, PRICE_VERSION_META, version);
-    state.saver?.markDirty();
+    state.file?.markDirty();
     if (repriced > 0) {
       this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
       this.announcer.note(0, repriced);
@@ -317,15 +366,17 @@ export class StoreCore implements StoreApi, StoreExtras {
     }
   }
 
+  /** Stop importing, final save (the writer's, confirmed by the lock), then hand the lock over. */
   private async shutDown(): Promise<void> {
     this.collector?.stop();
     this.collector = null;
     const state = this.state;
-    this.state = null;
     if (!state) return;
+    await state.file?.stop();
+    this.state = null;
     this.announcer.flush();
     try {
-      await state.saver?.close();
+      await state.file?.close();
     } finally {
       state.db.close();
     }

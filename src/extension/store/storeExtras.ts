@@ -1,5 +1,4 @@
-/** What the store offers beyond the StoreApi contract (candidates to move into it). */
-export interface StoreExtras {
-  /** Retention: removes calls before `cutoffMs` (UTC) with their roll-ups and compacts the database. */
-  pruneBefore(cutoffMs: number): Promise<{ removed: number }>;
-}
+/** What the store offered beyond the StoreApi contract. Retention moved into StoreApi; kept for existing imports. */
+import type { StoreApi } from './storeApi';
+
+export type StoreExtras = Pick<StoreApi, 'pruneBefore'>;

@@ -4,10 +4,15 @@
  *   projects/<projectKey>/<sessionId>/subagents/[<subdir>/]agent-<id>.jsonl   a subagent, beside agent-<id>.meta.json
  *   projects/<projectKey>/<sessionId>/custom-title.json                       a conversation's custom title
  * Synchronous directory reads: this runs in the store's worker, where a few thousand readdir calls are faster than the
- * same number of promises, and the caller yields between files.
+ * same number of promises, and the caller yields between files. Folders are read through a DirReader, so a re-scan
+ * can reuse listings of folders that did not change (dirCache.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readSorted, type DirEntryInfo } from './dirCache';
+
+/** Reads a folder's entries sorted by name; throws readdir's errors. */
+export type DirReader = (dir: string) => DirEntryInfo[];
 
 export interface TranscriptFile {
   path: string;
@@ -58,19 +63,19 @@ export function projectsRootOf(configDir: string): string {
 }
 
 /** Lists a whole projects root. A missing root is not an error: it simply has no files. */
-export function listProjectsRoot(root: string, into: Listing = emptyListing()): Listing {
-  const entries = readDir(root, into);
+export function listProjectsRoot(root: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+  const entries = readDir(root, into, read);
   if (!entries) return into;
   into.dirs.push({ path: root, role: 'root' });
   for (const e of entries) {
-    if (isDir(e, root)) listProjectDir(path.join(root, e.name), into);
+    if (isDir(e, root)) listProjectDir(path.join(root, e.name), into, read);
   }
   return into;
 }
 
 /** Lists one project folder (what a file-system notification for it needs re-checked). */
-export function listProjectDir(projectDir: string, into: Listing = emptyListing()): Listing {
-  const entries = readDir(projectDir, into);
+export function listProjectDir(projectDir: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+  const entries = readDir(projectDir, into, read);
   if (!entries) return into;
   into.dirs.push({ path: projectDir, role: 'project', projectDir });
   const sessions: TranscriptFile[] = [];
@@ -80,7 +85,7 @@ export function listProjectDir(projectDir: string, into: Listing = emptyListing(
     if (e.name.endsWith('.jsonl') && isFile(e, projectDir)) {
       sessions.push({ path: full, kind: 'session', sessionId: e.name.slice(0, -'.jsonl'.length), projectDir });
     } else if (!SKIP_DIRS.has(e.name) && isDir(e, projectDir)) {
-      const sidecar = listSessionDir(full, e.name, projectDir, into);
+      const sidecar = listSessionDir(full, e.name, projectDir, into, read);
       if (sidecar) sidecars.set(e.name, sidecar);
     }
   }
@@ -94,21 +99,21 @@ export function listProjectDir(projectDir: string, into: Listing = emptyListing(
 }
 
 /** Returns the custom-title sidecar path when the session folder has one. */
-function listSessionDir(dir: string, sessionId: string, projectDir: string, into: Listing): string | undefined {
-  const entries = readDir(dir, into);
+function listSessionDir(dir: string, sessionId: string, projectDir: string, into: Listing, read: DirReader): string | undefined {
+  const entries = readDir(dir, into, read);
   if (!entries) return undefined;
   into.dirs.push({ path: dir, role: 'session', projectDir, sessionId });
   let sidecar: string | undefined;
   for (const e of entries) {
     if (e.name === 'custom-title.json' && isFile(e, dir)) sidecar = path.join(dir, e.name);
-    else if (e.name === 'subagents' && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, 0);
-    else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) listOtherTranscripts(path.join(dir, e.name), sessionId, projectDir, into, 1);
+    else if (e.name === 'subagents' && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, 0, read);
+    else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) listOtherTranscripts(path.join(dir, e.name), sessionId, projectDir, into, 1, read);
   }
   return sidecar;
 }
 
-function listSubagents(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number): void {
-  const entries = readDir(dir, into);
+function listSubagents(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number, read: DirReader): void {
+  const entries = readDir(dir, into, read);
   if (!entries) return;
   into.dirs.push({ path: dir, role: 'subagents', projectDir, sessionId });
   const metas = new Set<string>();
@@ -117,7 +122,7 @@ function listSubagents(dir: string, sessionId: string, projectDir: string, into:
     if (e.name.startsWith('agent-') && e.name.endsWith('.meta.json')) metas.add(e.name);
     else if (e.name.startsWith('agent-') && e.name.endsWith('.jsonl') && isFile(e, dir)) {
       agents.push({ name: e.name, agentId: e.name.slice('agent-'.length, -'.jsonl'.length) });
-    } else if (depth < MAX_NESTING && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, depth + 1);
+    } else if (depth < MAX_NESTING && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, depth + 1, read);
   }
   for (const a of agents) {
     const metaName = `agent-${a.agentId}.meta.json`;
@@ -132,21 +137,21 @@ function listSubagents(dir: string, sessionId: string, projectDir: string, into:
 }
 
 /** Any other `*.jsonl` inside a session folder is read as part of that conversation (its sidechain lines as agents). */
-function listOtherTranscripts(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number): void {
-  const entries = readDir(dir, into);
+function listOtherTranscripts(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number, read: DirReader): void {
+  const entries = readDir(dir, into, read);
   if (!entries) return;
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.name.endsWith('.jsonl') && isFile(e, dir)) into.files.push({ path: full, kind: 'session', sessionId, projectDir });
     else if (depth < MAX_NESTING && !SKIP_DIRS.has(e.name) && isDir(e, dir)) {
-      listOtherTranscripts(full, sessionId, projectDir, into, depth + 1);
+      listOtherTranscripts(full, sessionId, projectDir, into, depth + 1, read);
     }
   }
 }
 
-function readDir(dir: string, into: Listing): fs.Dirent[] | undefined {
+function readDir(dir: string, into: Listing, read: DirReader): DirEntryInfo[] | undefined {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return read(dir);
   } catch (e: unknown) {
     const code = errorCode(e);
     // A missing folder (not created yet, or deleted while listing) simply holds no transcripts.
@@ -156,14 +161,14 @@ function readDir(dir: string, into: Listing): fs.Dirent[] | undefined {
   }
 }
 
-function isDir(e: fs.Dirent, parent: string): boolean {
-  if (e.isDirectory()) return true;
-  return e.isSymbolicLink() && isDirectory(path.join(parent, e.name));
+function isDir(e: DirEntryInfo, parent: string): boolean {
+  if (e.isDirectory) return true;
+  return e.isSymbolicLink && isDirectory(path.join(parent, e.name));
 }
 
-function isFile(e: fs.Dirent, parent: string): boolean {
-  if (e.isFile()) return true;
-  if (!e.isSymbolicLink()) return false;
+function isFile(e: DirEntryInfo, parent: string): boolean {
+  if (e.isFile) return true;
+  if (!e.isSymbolicLink) return false;
   try {
     return fs.statSync(path.join(parent, e.name)).isFile();
   } catch {

@@ -43,16 +43,17 @@ export function watchFolders(dirs: readonly string[], options: FolderWatchOption
     debounce.unref?.();
   };
 
+  const fallback = pollMs > 0 ? `polling every ${pollMs} ms instead` : 'relying on regular checks instead';
   for (const dir of dirs) {
     try {
       const w = watch(dir, { persistent: false }, poke);
       w.on('error', (e: unknown) => {
-        options.log?.('warn', `Stopped watching ${dir} (${errorMessage(e)}); polling every ${pollMs} ms instead.`);
+        options.log?.('warn', `Stopped watching ${dir} (${errorMessage(e)}); ${fallback}.`);
         w.close();
       });
       watchers.push(w);
     } catch (e: unknown) {
-      options.log?.('warn', `Cannot watch ${dir} (${errorMessage(e)}); polling every ${pollMs} ms instead.`);
+      options.log?.('warn', `Cannot watch ${dir} (${errorMessage(e)}); ${fallback}.`);
     }
   }
   const poll = pollMs > 0 ? setInterval(fire, pollMs) : undefined;

@@ -112,18 +112,21 @@ export class JournalReader {
 
   private async read(maxBytes: number): Promise<JournalRead> {
     const out: JournalRead = { calls: [], skipped: 0, problems: [], missing: [], more: false };
+    // Work on a copy and commit it only with the calls: a read that fails half-way (an I/O error on one file) must
+    // not leave the position past calls the caller never received.
+    let pos = clonePosition(this.pos);
     const files = await listGenerations(this.journalDir);
-    if (files.length > 0 && highestGeneration(files) <= this.pos.doneThrough) {
+    if (files.length > 0 && highestGeneration(files) <= pos.doneThrough) {
       // The live generation is never "done", so the journal folder was emptied and numbering began again (a user
       // cleaning up, a restored backup). Reading everything again is harmless: dedup by key.
-      note(out, `The journal was reset (generation ${highestGeneration(files)} after ${this.pos.doneThrough} was done); reading it from the start.`);
-      this.pos = emptyJournalPosition();
+      note(out, `The journal was reset (generation ${highestGeneration(files)} after ${pos.doneThrough} was done); reading it from the start.`);
+      pos = emptyJournalPosition();
     }
     const present = new Map(files.map((f) => [f.generation, f.state] as const));
-    const highest = Math.max(highestGeneration(files), ...Object.keys(this.pos.offsets).map(Number));
+    const highest = Math.max(highestGeneration(files), ...Object.keys(pos.offsets).map(Number));
     const finished = new Set<number>();
     let budget = maxBytes;
-    for (let generation = this.pos.doneThrough + 1; generation <= highest; generation++) {
+    for (let generation = pos.doneThrough + 1; generation <= highest; generation++) {
       const state = present.get(generation);
       if (state === undefined) {
         out.missing.push(generation);
@@ -133,29 +136,29 @@ export class JournalReader {
         out.more = true;
         break;
       }
-      const result = await this.readGeneration(generation, state, budget, out);
+      const result = await this.readGeneration(generation, state, pos.offsets[String(generation)] ?? 0, budget, out);
       if (result.vanished) {
         out.missing.push(generation);
         continue;
       }
-      this.pos.offsets[String(generation)] = result.offset;
+      pos.offsets[String(generation)] = result.offset;
       if (result.finished) finished.add(generation);
       if (result.more) out.more = true;
       budget -= result.bytesRead;
     }
     const missing = new Set(out.missing);
-    while (finished.has(this.pos.doneThrough + 1) || missing.has(this.pos.doneThrough + 1)) {
-      this.pos.doneThrough += 1;
+    while (finished.has(pos.doneThrough + 1) || missing.has(pos.doneThrough + 1)) {
+      pos.doneThrough += 1;
     }
-    for (const key of Object.keys(this.pos.offsets)) {
-      if (Number(key) <= this.pos.doneThrough || missing.has(Number(key))) delete this.pos.offsets[key];
+    for (const key of Object.keys(pos.offsets)) {
+      if (Number(key) <= pos.doneThrough || missing.has(Number(key))) delete pos.offsets[key];
     }
+    this.pos = pos;
     return out;
   }
 
   /** Reads one generation from its offset; opens the active name first, then the retired one (a rotation may race). */
-  private async readGeneration(generation: number, listed: GenerationState, budget: number, out: JournalRead): Promise<GenerationRead> {
-    const offset = this.pos.offsets[String(generation)] ?? 0;
+  private async readGeneration(generation: number, listed: GenerationState, offset: number, budget: number, out: JournalRead): Promise<GenerationRead> {
     const order: GenerationState[] = listed === 'active' ? ['active', 'retired'] : ['retired'];
     for (const state of order) {
       const name = generationName(generation, state);

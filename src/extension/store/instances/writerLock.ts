@@ -36,6 +36,12 @@ export interface WriterLockOptions {
   watch?: boolean;
   onBecameWriter?(): void | Promise<void>;
   onLostWriter?(reason: string): void | Promise<void>;
+  /**
+   * Claiming failed for a file-system reason (read-only or full storage, a file where the lock folder should be):
+   * called with the error at every failed attempt; called with null when a live writer elsewhere is seen (then
+   * saving is that writer's job and this instance's trouble is over). Lets the store tell the user plainly.
+   */
+  onClaimProblem?(error: unknown): void;
   log?(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -217,7 +223,10 @@ export class WriterLock {
       if (owner.state === 'ok') {
         this.knownOwner = owner.owner;
         if (owner.owner.instanceId === this.options.instanceId) return this.adopt(top.epoch);
-        if (!silent && !processIsGone(owner.owner, this.hostname)) return;
+        if (!silent && !processIsGone(owner.owner, this.hostname)) {
+          this.options.onClaimProblem?.(null);
+          return;
+        }
       } else if (!silent) {
         return;
       }
@@ -234,6 +243,7 @@ export class WriterLock {
       created = await createLockFile(this.lockDir, owner);
     } catch (e: unknown) {
       this.log('warn', `Cannot create the writer lock in ${this.lockDir}: ${errorMessage(e)}. This instance will not save.`);
+      this.options.onClaimProblem?.(e);
       return;
     }
     if (created === 'exists') return; // Another contender won this epoch.

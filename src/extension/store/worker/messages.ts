@@ -6,13 +6,13 @@ import type { CallInput } from '../../../shared/callRecord';
 import type { TimeRange } from '../../../shared/period';
 import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary } from '../../../shared/queries';
 import type {
-  ClaudeCodeOptions, OpenOptions, OpenResult, RecordResult, SaveResult, ScanStats, StoreEvent,
+  ClaudeCodeOptions, OpenOptions, OpenResult, RecordCallOptions, RecordResult, SaveResult, ScanStats, StoreEvent, StoreStatus,
 } from '../storeApi';
 
 /** Each method's parameters and result. Methods without parameters take `null`. */
 export interface StoreMethods {
   open: { params: OpenOptions; result: OpenResult };
-  record: { params: CallInput[]; result: RecordResult };
+  record: { params: { calls: CallInput[]; options?: RecordCallOptions }; result: RecordResult };
   summary: { params: TimeRange; result: Summary };
   dashboard: { params: DashboardQuery; result: DashboardData };
   records: { params: RecordsQuery; result: RecordsPage };
@@ -23,15 +23,15 @@ export interface StoreMethods {
   rescanClaudeCode: { params: null; result: ScanStats };
   cancelImport: { params: null; result: void };
   close: { params: null; result: void };
-  /** Beyond StoreApi (see StoreExtras): retention. */
   pruneBefore: { params: number; result: { removed: number } };
+  status: { params: null; result: StoreStatus };
 }
 
 export type StoreMethod = keyof StoreMethods;
 
 export const STORE_METHODS: readonly StoreMethod[] = [
   'open', 'record', 'summary', 'dashboard', 'records', 'setPriceOverrides', 'reprice', 'save', 'startClaudeCode',
-  'rescanClaudeCode', 'cancelImport', 'close', 'pruneBefore',
+  'rescanClaudeCode', 'cancelImport', 'close', 'pruneBefore', 'status',
 ];
 
 export function isStoreMethod(value: unknown): value is StoreMethod {

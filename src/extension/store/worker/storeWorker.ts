@@ -43,7 +43,7 @@ async function handle(message: unknown): Promise<void> {
 function dispatch(request: WorkerRequest): Promise<unknown> {
   switch (request.method) {
     case 'open': return core.open(request.params);
-    case 'record': return core.record(request.params);
+    case 'record': return core.record(request.params.calls, request.params.options);
     case 'summary': return core.summary(request.params);
     case 'dashboard': return core.dashboard(request.params);
     case 'records': return core.records(request.params);
@@ -55,5 +55,6 @@ function dispatch(request: WorkerRequest): Promise<unknown> {
     case 'cancelImport': return core.cancelImport();
     case 'close': return core.close();
     case 'pruneBefore': return core.pruneBefore(request.params);
+    case 'status': return core.status();
   }
 }

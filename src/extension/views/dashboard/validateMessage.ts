@@ -3,9 +3,9 @@
  * bad query): every field is checked before use, and anything off is rejected with a sentence saying what.
  */
 import { isSource } from '../../../shared/callRecord';
-import { isPeriod } from '../../../shared/period';
+import { hostTimeZone as sharedHostTimeZone, isPeriod } from '../../../shared/period';
 import type { HostRequest, WebviewCommand, WebviewMessage, WebviewUiState } from '../../../shared/protocol';
-import type { DashboardRequest, RecordsRequest } from '../../../shared/queries';
+import { isScope, type DashboardRequest, type RecordsRequest, type Scope } from '../../../shared/queries';
 
 export const MAX_SEARCH_LENGTH = 200;
 const MAX_PAGE = 1_000_000_000;
@@ -34,16 +34,26 @@ export function isTimeZone(zone: unknown): zone is string {
   }
 }
 
+/** Absent means all (older pages and tests do not send a scope). */
+function parseScope(value: unknown): Parsed<Scope> {
+  if (value === undefined) return { ok: true, value: 'all' };
+  return isScope(value) ? { ok: true, value } : { ok: false, error: `unknown scope ${JSON.stringify(value)}` };
+}
+
 function parseDashboardRequest(p: Fields): Parsed<DashboardRequest> {
   if (!isPeriod(p.period)) return { ok: false, error: `unknown period ${JSON.stringify(p.period)}` };
   if (!isTimeZone(p.timeZone)) return { ok: false, error: `unknown time zone ${JSON.stringify(p.timeZone)}` };
   if (p.granularity !== 'hour' && p.granularity !== 'day') return { ok: false, error: 'granularity must be hour or day' };
   if (p.topBy !== 'cost' && p.topBy !== 'tokens') return { ok: false, error: 'topBy must be cost or tokens' };
-  return { ok: true, value: { period: p.period, timeZone: p.timeZone, granularity: p.granularity, topBy: p.topBy } };
+  const scope = parseScope(p.scope);
+  if (!scope.ok) return scope;
+  return { ok: true, value: { period: p.period, timeZone: p.timeZone, granularity: p.granularity, topBy: p.topBy, scope: scope.value } };
 }
 
 function parseRecordsRequest(p: Fields): Parsed<RecordsRequest> {
   if (!isPeriod(p.period)) return { ok: false, error: `unknown period ${JSON.stringify(p.period)}` };
+  const scope = parseScope(p.scope);
+  if (!scope.ok) return scope;
   if (p.source !== null && !isSource(p.source)) return { ok: false, error: `unknown source ${JSON.stringify(p.source)}` };
   if (typeof p.search !== 'string' || p.search.length > MAX_SEARCH_LENGTH) {
     return { ok: false, error: `search must be text of at most ${MAX_SEARCH_LENGTH} characters` };
@@ -57,7 +67,7 @@ function parseRecordsRequest(p: Fields): Parsed<RecordsRequest> {
   if (p.sort !== 'time' && p.sort !== 'cost') return { ok: false, error: 'sort must be time or cost' };
   return {
     ok: true,
-    value: { period: p.period, source: p.source, search: p.search, consumerKey: p.consumerKey, page: p.page, sort: p.sort },
+    value: { period: p.period, scope: scope.value, source: p.source, search: p.search, consumerKey: p.consumerKey, page: p.page, sort: p.sort },
   };
 }
 
@@ -86,6 +96,7 @@ export function parseUiState(ui: unknown): WebviewUiState {
     granularity: u.granularity === 'hour' || u.granularity === 'day' ? u.granularity : null,
     chartType: u.chartType === 'bar' ? 'bar' : 'line',
     topBy: u.topBy === 'tokens' ? 'tokens' : 'cost',
+    modelBy: u.modelBy === 'tokens' ? 'tokens' : 'cost',
     records: records.ok
       ? { source: records.value.source, search: records.value.search, consumerKey: records.value.consumerKey, page: records.value.page, sort: records.value.sort }
       : { source: null, search: '', consumerKey: null, page: 1, sort: 'time' },
@@ -109,6 +120,15 @@ export function parseWebviewMessage(msg: unknown): Parsed<WebviewMessage> {
       return isPeriod(msg.period)
         ? { ok: true, value: { type: 'setPeriod', period: msg.period } }
         : { ok: false, error: `unknown period ${JSON.stringify(msg.period)}` };
+    case 'setScope':
+      return isScope(msg.scope)
+        ? { ok: true, value: { type: 'setScope', scope: msg.scope } }
+        : { ok: false, error: `unknown scope ${JSON.stringify(msg.scope)}` };
+    case 'export': {
+      if (msg.format !== 'csv' && msg.format !== 'json') return { ok: false, error: 'export format must be csv or json' };
+      const request = isObject(msg.request) ? parseRecordsRequest(msg.request) : ({ ok: false, error: 'export needs the records request' } as const);
+      return request.ok ? { ok: true, value: { type: 'export', format: msg.format, request: request.value } } : request;
+    }
     case 'command':
       return isCommand(msg.command)
         ? { ok: true, value: { type: 'command', command: msg.command } }
@@ -119,5 +139,5 @@ export function parseWebviewMessage(msg: unknown): Parsed<WebviewMessage> {
 }
 
 export function hostTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return sharedHostTimeZone();
 }
