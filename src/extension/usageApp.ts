@@ -6,11 +6,13 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PERIOD, isPeriod, PERIODS, type Period } from '../shared/period';
+import { DEFAULT_PERIOD, isPeriod, periodRange, type Period } from '../shared/period';
 import type { CallInput } from '../shared/callRecord';
-import type { SourcesInfo } from '../shared/protocol';
+import type { ExportFormat, SourcesInfo } from '../shared/protocol';
+import type { Scope } from '../shared/queries';
 import { createApi } from './api/createApi';
 import type { ClaudeUsageApi } from './api/publicApi';
+import { BudgetService } from './budget/budgetService';
 import { discoverClaudeConfigDirs } from './collectors/claudeCode/discovery';
 import { Commands, PERIOD_STATE_KEY, VIEW_TYPE_DASHBOARD } from './commands';
 import { CONFIG_SECTION, readConfig, type ClaudeUsageConfig } from './config';
@@ -19,8 +21,12 @@ import { ProxyService } from './proxyService';
 import { createWorkerStore } from './store/storeClient';
 import type { OpenResult, StoreApi, StoreEvent } from './store/storeApi';
 import { Disposable } from './util/disposable';
+import type { ExportJob } from './views/dashboard/dashboardController';
 import { DashboardPanel, type PanelDeps } from './views/dashboard/dashboardPanel';
+import { runExport } from './views/export/exportCommand';
+import { pickPeriod } from './views/periodPicker';
 import { CostStatusBar } from './views/statusBar';
+import { WorkspaceScope } from './views/workspaceScope';
 
 const DB_FILE = 'usage.sqlite';
 /** Live updates to an open dashboard are coalesced: a burst of 500 records is one refresh, not 500. */
@@ -31,6 +37,8 @@ export class UsageApp extends Disposable {
   readonly api: ClaudeUsageApi;
   private readonly ready: Promise<OpenResult | undefined>;
   private readonly statusBar: CostStatusBar;
+  private readonly scope: WorkspaceScope;
+  private readonly budgets: BudgetService;
   private readonly progress: ImportProgressNotifier;
   private readonly changeListeners = new Set<() => void>();
   private config: ClaudeUsageConfig = readConfig();
@@ -47,7 +55,27 @@ export class UsageApp extends Disposable {
     this.store = createWorkerStore({ workerPath: context.asAbsolutePath(path.join('dist', 'storeWorker.js')) });
     this._register(this.store.onEvent((e) => this.onStoreEvent(e)));
     this.progress = this._register(new ImportProgressNotifier(() => void this.store.cancelImport()));
-    this.statusBar = this._register(new CostStatusBar(this.store, () => this.period, () => this.costLabel(), (m) => this.log.warn(m)));
+    this.scope = this._register(new WorkspaceScope(context.workspaceState, () => this.onScopeChanged()));
+    this.budgets = this._register(new BudgetService({
+      store: this.store,
+      memento: context.globalState,
+      settings: () => this.config.alerts,
+      subscription: () => this.config.billing === 'subscription',
+      onStatus: () => this.statusBar.render(),
+      openDashboard: () => void vscode.commands.executeCommand(Commands.openDashboard),
+      openSettings: () => void vscode.commands.executeCommand('workbench.action.openSettings', 'claudeUsage.budget'),
+      log: (m) => this.log.warn(m),
+    }));
+    this.statusBar = this._register(new CostStatusBar({
+      store: this.store,
+      period: () => this.period,
+      scopeFolders: () => this.scope.projects(),
+      workspaceName: () => this.scope.info().name,
+      costLabel: () => this.costLabel(),
+      subscription: () => this.config.billing === 'subscription',
+      budget: () => this.budgets.status,
+      log: (m) => this.log.warn(m),
+    }));
     this.statusBar.setVisible(this.config.statusBarEnabled);
     this.ready = this.open();
     this.api = createApi(this.store, { callerId: 'extension', ready: this.ready, onDidChange: (l) => this.addChangeListener(l) });
@@ -104,6 +132,7 @@ export class UsageApp extends Disposable {
         this.log.warn(`Database recovery: ${JSON.stringify(r)}`);
       }
       this.statusBar.refresh();
+      this.budgets.schedule();
       void this.proxy.apply(this.config);
       await this.startCollectors();
       return result;
@@ -129,6 +158,7 @@ export class UsageApp extends Disposable {
       case 'changed':
         this.revision = e.revision;
         this.statusBar.refresh();
+        this.budgets.schedule();
         this.schedulePanelUpdate();
         for (const l of this.changeListeners) safely(l, this.log);
         return;
@@ -171,6 +201,14 @@ export class UsageApp extends Disposable {
       now: () => Date.now(),
       sources: (): SourcesInfo => ({ claudeDirs: this.claudeDirs, proxyEnabled: this.proxy.url !== undefined }),
       costLabel: () => this.costLabel(),
+      billing: () => this.config.billing,
+      scope: {
+        get: () => this.scope.scope,
+        set: (s) => void this.scope.set(s),
+        folders: () => this.scope.folders(),
+        workspace: () => this.scope.info(),
+      },
+      exportRecords: (job) => void this.export(job),
       importStatus: () => this.progress.status,
       revision: () => this.revision,
       onCommand: (command) => {
@@ -182,7 +220,17 @@ export class UsageApp extends Disposable {
   }
 
   private costLabel(): string {
-    return 'API prices';
+    return this.config.billing === 'subscription' ? 'API-equivalent (Pro/Max subscription)' : 'API prices';
+  }
+
+  private onScopeChanged(): void {
+    this.statusBar.refresh();
+    DashboardPanel.controller?.notifyScope();
+  }
+
+  private async export(job: ExportJob): Promise<void> {
+    await this.ready;
+    await runExport(job, { store: this.store, billing: () => this.config.billing, folders: () => this.scope.folders(), log: (m) => this.log.warn(m) });
   }
 
   private registerCommands(): void {
@@ -200,8 +248,38 @@ export class UsageApp extends Disposable {
       void vscode.window.showInformationMessage(`Claude Usage re-priced ${repriced} calls with the current price table.`);
     });
     register(Commands.selectPeriod, async () => {
-      const pick = await vscode.window.showQuickPick(PERIODS.map((p) => ({ label: p, picked: p === this.period })), { title: 'Claude Usage period' });
-      if (pick && isPeriod(pick.label)) await this.setPeriod(pick.label);
+      const period = await pickPeriod(this.period);
+      if (period && isPeriod(period)) await this.setPeriod(period);
+    });
+    register(Commands.selectScope, async () => {
+      const info = this.scope.info();
+      const items: Array<vscode.QuickPickItem & { value: Scope }> = [
+        { label: 'All', description: 'every recorded call', value: 'all', picked: this.scope.scope === 'all' },
+        {
+          label: 'This workspace',
+          description: info.folders > 0 ? `calls made in ${info.name ?? 'its folders'}` : 'no folder is open',
+          value: 'workspace',
+          picked: this.scope.scope === 'workspace',
+        },
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: 'Claude Usage: whose calls' });
+      if (pick) await this.scope.set(pick.value);
+    });
+    register(Commands.exportRecords, async () => {
+      const pick = await vscode.window.showQuickPick(
+        [{ label: 'CSV', value: 'csv' as ExportFormat }, { label: 'JSON', value: 'json' as ExportFormat }],
+        { title: 'Export the period’s records as' },
+      );
+      if (!pick) return;
+      const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+      const scope = this.scope.scope;
+      await this.export({
+        format: pick.value,
+        query: { range: periodRange(this.period, Date.now(), timeZone), sort: 'time', projects: this.scope.projects() },
+        period: this.period,
+        scope,
+        timeZone,
+      });
     });
   }
 
@@ -209,6 +287,9 @@ export class UsageApp extends Disposable {
     const before = this.config;
     this.config = readConfig();
     this.statusBar.setVisible(this.config.statusBarEnabled);
+    if (before.billing !== this.config.billing) DashboardPanel.controller?.notifyBilling();
+    this.statusBar.render();
+    this.budgets.schedule();
     await this.ready;
     if (JSON.stringify(before.priceOverrides) !== JSON.stringify(this.config.priceOverrides)) {
       const { problems } = await this.store.setPriceOverrides(this.config.priceOverrides);

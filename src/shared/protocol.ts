@@ -93,6 +93,8 @@ export type HostMessage =
   | { type: 'dataChanged'; revision: number; now: number }
   | { type: 'periodChanged'; period: Period }
   | { type: 'scopeChanged'; scope: Scope; workspace: WorkspaceInfo }
+  /** The billing setting changed: costs are (no longer) API-equivalent. */
+  | { type: 'billingChanged'; billing: Billing; costLabel: string }
   | { type: 'importStatus'; status: ImportStatus }
   /** The host could not answer something the page did not ask for by id (e.g. the snapshot after `ready`). */
   | { type: 'error'; message: string };

@@ -3,9 +3,9 @@
  * results to the views. Views never talk to the host themselves.
  */
 import type { Source } from '../shared/callRecord';
-import { DEFAULT_PERIOD, defaultGranularity, type Granularity, type Period } from '../shared/period';
-import type { ImportStatus, Snapshot, SourcesInfo, WebviewCommand } from '../shared/protocol';
-import type { DashboardData, DashboardRequest, RecordSort, RecordsPage, RecordsRequest, TopBy } from '../shared/queries';
+import { allowsHourly, DEFAULT_PERIOD, defaultGranularity, type Granularity, type Period } from '../shared/period';
+import type { Billing, ExportFormat, ImportStatus, Snapshot, SourcesInfo, WebviewCommand, WorkspaceInfo } from '../shared/protocol';
+import type { DashboardData, DashboardRequest, RecordSort, RecordsPage, RecordsRequest, Scope, TopBy } from '../shared/queries';
 import { applyChartDefaults, prefersReducedMotion, setupCharts } from './charts/chartSetup';
 import { registerComponents } from './components';
 import { h } from './dom';
@@ -16,16 +16,12 @@ import { TestIds } from './testIds';
 import { onThemeChange, readTheme } from './theme';
 import { localTimeZone } from './timeLabels';
 import type { HostChannel } from './vscodeApi';
-import { CardsView } from './views/cards';
-import { CostChartView } from './views/costChart';
+import { DashboardBody } from './views/dashboardBody';
 import { EmptyStateView } from './views/emptyState';
 import { ErrorBanner } from './views/errorBanner';
 import { ImportStatusView } from './views/importStatus';
 import { LoadingState } from './views/loadingState';
 import { NavbarView } from './views/navbar';
-import { RecordsPanel } from './views/recordsPanel';
-import { SourceDonutView } from './views/sourceDonut';
-import { TopConsumersView } from './views/topConsumers';
 
 /** How often "3 min ago" texts are refreshed. */
 export const RELATIVE_TIME_REFRESH_MS = 30_000;
@@ -36,12 +32,16 @@ interface DashboardResult {
 }
 
 type ErrorKind = 'dashboard' | 'records';
+type RecordsPatch = Partial<{ source: Source | null; search: string; consumerKey: string | null; page: number; sort: RecordSort }>;
 
 export class DashboardApp {
   private readonly client: ProtocolClient;
   private readonly ui: UiStateStore;
   private readonly timeZone = localTimeZone();
   private period: Period = DEFAULT_PERIOD;
+  private scope: Scope = 'all';
+  private workspace: WorkspaceInfo = { name: null, folders: 0 };
+  private billing: Billing = 'api';
   /** Host clock minus page clock, so relative times follow the host's notion of now. */
   private clockOffset = 0;
   private sources: SourcesInfo = { claudeDirs: [], proxyEnabled: false };
@@ -58,13 +58,8 @@ export class DashboardApp {
   private readonly banner = new ErrorBanner();
   private readonly loading: LoadingState;
   private readonly content: HTMLElement;
-  private readonly body: HTMLElement;
+  private readonly body: DashboardBody;
   private readonly empty: EmptyStateView;
-  private readonly cards = new CardsView();
-  private readonly costChart: CostChartView;
-  private readonly donut: SourceDonutView;
-  private readonly top: TopConsumersView;
-  private readonly recordsPanel: RecordsPanel;
   private readonly dashboardRefresh: LatestOnly<DashboardResult>;
   private readonly recordsRefresh: LatestOnly<RecordsPage>;
 
@@ -83,47 +78,44 @@ export class DashboardApp {
       snapshot: (s) => this.applySnapshot(s),
       dataChanged: (_revision, now) => this.onDataChanged(now),
       periodChanged: (p) => this.onPeriodChanged(p),
+      scopeChanged: (scope, workspace) => this.onScopeChanged(scope, workspace),
+      billingChanged: (billing, costLabel) => this.onBillingChanged(billing, costLabel),
       importStatus: (s) => this.onImportStatus(s),
       hostError: (message) => this.banner.show(message),
     });
 
     this.loading = new LoadingState(() => this.command('showLog'));
-    this.navbar = new NavbarView(this.period, (p) => this.choosePeriod(p));
+    this.navbar = new NavbarView(this.period, { onPeriod: (p) => this.choosePeriod(p), onScope: (s) => this.chooseScope(s) });
     this.navbar.statusSlot.appendChild(this.importView.text);
-    this.empty = new EmptyStateView((c) => this.command(c));
-    this.costChart = new CostChartView({
+    this.empty = new EmptyStateView((c) => this.command(c), () => this.chooseScope('all'));
+    this.body = new DashboardBody({
+      theme,
       chartType: ui.chartType,
       granularity: ui.granularity ?? defaultGranularity(this.period),
-      theme,
+      topBy: ui.topBy,
+      modelBy: ui.modelBy ?? 'cost',
+      filters: this.filters(),
       onChartType: (chartType) => this.ui.update({ chartType }),
       onGranularity: (g) => this.chooseGranularity(g),
-    });
-    this.donut = new SourceDonutView(theme);
-    this.top = new TopConsumersView({
-      topBy: ui.topBy,
       onTopBy: (by) => this.chooseTopBy(by),
-      onSelect: (c) => this.chooseConsumer(c),
-    });
-    this.recordsPanel = new RecordsPanel(this.filters(), {
-      onSource: (source) => this.updateRecords({ source, page: 1 }),
-      onSearch: (search) => this.updateRecords({ search, page: 1 }),
-      onSort: (sort: RecordSort) => this.updateRecords({ sort, page: 1 }),
-      onPage: (page) => this.updateRecords({ page }),
-      onClearConsumer: () => this.chooseConsumer(null),
-      onClearAll: () => {
-        this.consumerName = null;
-        this.updateRecords({ source: null, search: '', consumerKey: null, page: 1 });
+      onModelBy: (modelBy) => this.ui.update({ modelBy }),
+      onSelectConsumer: (c) => this.chooseConsumer(c),
+      onMostExpensive: () => this.showMostExpensive(),
+      records: {
+        onSource: (source) => this.updateRecords({ source, page: 1 }),
+        onSearch: (search) => this.updateRecords({ search, page: 1 }),
+        onSort: (sort: RecordSort) => this.updateRecords({ sort, page: 1 }),
+        onPage: (page) => this.updateRecords({ page }),
+        onClearConsumer: () => this.chooseConsumer(null),
+        onClearAll: () => {
+          this.consumerName = null;
+          this.updateRecords({ source: null, search: '', consumerKey: null, page: 1 });
+        },
+        onExport: (format) => this.exportRecords(format),
       },
     });
 
-    this.body = h(
-      'div',
-      { class: 'dashboard-body' },
-      this.cards.element,
-      h('div', { class: 'grid grid-charts' }, this.costChart.element, this.donut.element),
-      h('div', { class: 'grid grid-lower' }, this.top.element, this.recordsPanel.element),
-    );
-    this.content = h('main', { class: 'content', hidden: true }, this.empty.element, this.body);
+    this.content = h('main', { class: 'content', hidden: true }, this.empty.element, this.body.element);
     root.replaceChildren(
       h('div', { class: 'dashboard', testId: TestIds.dashboard }, this.navbar.element, this.importView.bar, this.banner.element, this.loading.element, this.content),
     );
@@ -146,13 +138,12 @@ export class DashboardApp {
         this.applyRecords(page);
       },
       (e) => this.showError('records', e),
-      (busy) => this.recordsPanel.setBusy(busy),
+      (busy) => this.body.records.setBusy(busy),
     );
 
     onThemeChange((t) => {
       applyChartDefaults(t);
-      this.costChart.setTheme(t);
-      this.donut.setTheme(t);
+      this.body.setTheme(t);
     });
   }
 
@@ -161,7 +152,7 @@ export class DashboardApp {
     if (this.started) return;
     this.started = true;
     window.addEventListener('message', (e: MessageEvent<unknown>) => this.client.handleMessage(e.data));
-    setInterval(() => this.recordsPanel.tick(this.hostNow()), RELATIVE_TIME_REFRESH_MS);
+    setInterval(() => this.body.records.tick(this.hostNow()), RELATIVE_TIME_REFRESH_MS);
     this.channel.postMessage({ type: 'ready', timeZone: this.timeZone, ui: this.ui.value });
   }
 
@@ -169,10 +160,14 @@ export class DashboardApp {
 
   private applySnapshot(s: Snapshot): void {
     this.period = s.period;
+    this.scope = s.scope ?? 'all';
+    this.workspace = s.workspace ?? { name: null, folders: 0 };
+    this.billing = s.billing ?? 'api';
     this.clockOffset = s.now - Date.now();
     this.sources = s.sources;
     this.totalRecords = s.totalRecords;
     this.navbar.setPeriod(s.period);
+    this.navbar.setScope(this.scope, this.workspace);
     this.navbar.setCostLabel(s.costLabel);
     this.costLabel = s.costLabel;
     this.onImportStatus(s.importStatus);
@@ -190,14 +185,29 @@ export class DashboardApp {
     this.clockOffset = now - Date.now();
     // Something was stored: "nothing recorded yet" may no longer hold, even if none of it falls in this period.
     if (this.totalRecords === 0) this.totalRecords = undefined;
-    if (!this.dashboard) return;
-    this.dashboardRefresh.trigger();
-    this.recordsRefresh.trigger();
+    this.refreshAll();
   }
 
   private onPeriodChanged(period: Period): void {
     if (period === this.period) return;
     this.setPeriod(period);
+  }
+
+  private onScopeChanged(scope: Scope, workspace: WorkspaceInfo): void {
+    const changed = scope !== this.scope || workspace.folders !== this.workspace.folders;
+    this.scope = scope;
+    this.workspace = workspace;
+    this.navbar.setScope(scope, workspace);
+    if (!changed) return;
+    this.ui.update({ records: { page: 1 } });
+    this.refreshAll();
+  }
+
+  private onBillingChanged(billing: Billing, costLabel: string): void {
+    this.billing = billing;
+    this.costLabel = costLabel;
+    this.navbar.setCostLabel(costLabel);
+    this.dashboardRefresh.trigger();
   }
 
   private onImportStatus(s: ImportStatus): void {
@@ -218,8 +228,13 @@ export class DashboardApp {
     this.period = period;
     this.navbar.setPeriod(period);
     this.ui.update({ records: { page: 1 } });
-    this.dashboardRefresh.trigger();
-    this.recordsRefresh.trigger();
+    this.refreshAll();
+  }
+
+  private chooseScope(scope: Scope): void {
+    if (scope === this.scope) return;
+    this.channel.postMessage({ type: 'setScope', scope });
+    this.onScopeChanged(scope, this.workspace);
   }
 
   private chooseGranularity(granularity: Granularity): void {
@@ -234,15 +249,29 @@ export class DashboardApp {
 
   private chooseConsumer(c: { key: string; name: string } | null): void {
     this.consumerName = c?.name ?? null;
-    this.top.setSelected(c?.key ?? null);
+    this.body.top.setSelected(c?.key ?? null);
     this.updateRecords({ consumerKey: c?.key ?? null, page: 1 });
-    if (c) this.recordsPanel.element.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+    if (c) this.scrollToRecords();
   }
 
-  private updateRecords(patch: Partial<{ source: Source | null; search: string; consumerKey: string | null; page: number; sort: RecordSort }>): void {
+  /** The anomaly view: the records sorted by cost, most expensive first, with outliers marked. */
+  private showMostExpensive(): void {
+    if (this.ui.value.records.sort !== 'cost' || this.ui.value.records.page !== 1) this.updateRecords({ sort: 'cost', page: 1 });
+    this.scrollToRecords();
+  }
+
+  private scrollToRecords(): void {
+    this.body.records.element.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+  }
+
+  private updateRecords(patch: RecordsPatch): void {
     this.ui.update({ records: patch });
-    this.recordsPanel.setFilters(this.filters());
+    this.body.records.setFilters(this.filters());
     this.recordsRefresh.trigger();
+  }
+
+  private exportRecords(format: ExportFormat): void {
+    this.channel.postMessage({ type: 'export', format, request: this.recordsRequest() });
   }
 
   private command(command: WebviewCommand): void {
@@ -251,20 +280,30 @@ export class DashboardApp {
 
   // ---- rendering ----
 
+  private refreshAll(): void {
+    if (!this.dashboard) return;
+    this.dashboardRefresh.trigger();
+    this.recordsRefresh.trigger();
+  }
+
   private applyDashboard(data: DashboardData, request: DashboardRequest): void {
     this.dashboard = data;
     const hasCalls = data.summary.calls > 0;
-    this.body.hidden = !hasCalls;
+    this.body.element.hidden = !hasCalls;
     this.empty.element.hidden = hasCalls;
     if (!hasCalls) {
       this.renderEmpty();
       return;
     }
-    // Views are updated only while visible, so the charts measure a laid-out canvas.
-    this.cards.update(data.summary, this.costLabel);
-    this.costChart.update(data.series, request.granularity, request.period);
-    this.donut.update(data.bySource);
-    this.top.update(data.topConsumers, request.topBy, this.ui.value.records.consumerKey);
+    this.body.show(data, {
+      granularity: request.granularity,
+      period: request.period,
+      topBy: request.topBy,
+      selectedKey: this.ui.value.records.consumerKey,
+      costLabel: this.costLabel,
+      subscription: this.billing === 'subscription',
+      allowsHourly: allowsHourly(request.period),
+    });
   }
 
   private applyRecords(page: RecordsPage): void {
@@ -273,12 +312,20 @@ export class DashboardApp {
     if (key !== null && this.consumerName === null) {
       this.consumerName = this.dashboard?.topConsumers.find((c) => c.key === key)?.name ?? page.rows.find((r) => r.consumerKey === key)?.name ?? null;
     }
-    this.recordsPanel.setFilters(this.filters());
-    this.recordsPanel.render(page, this.hostNow());
+    this.body.records.setFilters(this.filters());
+    this.body.showRecords(page, this.hostNow(), this.dashboard?.summary.avgCostNanos ?? null);
   }
 
   private renderEmpty(): void {
-    this.empty.update({ period: this.period, sources: this.sources, importStatus: this.importStatus, totalRecords: this.totalRecords });
+    this.empty.update({
+      period: this.period,
+      sources: this.sources,
+      importStatus: this.importStatus,
+      totalRecords: this.totalRecords,
+      workspace: this.scope === 'workspace' ? this.workspace.name : undefined,
+      now: this.hostNow(),
+      timeZone: this.timeZone,
+    });
   }
 
   private filters() {
@@ -288,11 +335,12 @@ export class DashboardApp {
 
   private dashboardRequest(): DashboardRequest {
     const ui = this.ui.value;
-    return { period: this.period, timeZone: this.timeZone, granularity: ui.granularity ?? defaultGranularity(this.period), topBy: ui.topBy };
+    const granularity = allowsHourly(this.period) ? (ui.granularity ?? defaultGranularity(this.period)) : 'day';
+    return { period: this.period, scope: this.scope, timeZone: this.timeZone, granularity, topBy: ui.topBy };
   }
 
   private recordsRequest(): RecordsRequest {
-    return { period: this.period, ...this.ui.value.records };
+    return { period: this.period, scope: this.scope, ...this.ui.value.records };
   }
 
   private hostNow(): number {

@@ -2,14 +2,17 @@
  * The webview's side of the protocol: requests carry an id and are settled by the reply whose `inReplyTo` matches,
  * or rejected on timeout or disposal; pushed messages (snapshot and updates) go to the handlers.
  */
-import type { HostMessage, HostRequest, ImportStatus, RequestKind, RequestMap, Snapshot } from '../shared/protocol';
+import type { Billing, HostMessage, HostRequest, ImportStatus, RequestKind, RequestMap, Snapshot, WorkspaceInfo } from '../shared/protocol';
 import type { Period } from '../shared/period';
 import { isPeriod } from '../shared/period';
+import { isScope, type Scope } from '../shared/queries';
 
 export interface PushHandlers {
   snapshot(snapshot: Snapshot): void;
   dataChanged(revision: number, now: number): void;
   periodChanged(period: Period): void;
+  scopeChanged?(scope: Scope, workspace: WorkspaceInfo): void;
+  billingChanged?(billing: Billing, costLabel: string): void;
   importStatus(status: ImportStatus): void;
   hostError(message: string): void;
 }
@@ -83,6 +86,14 @@ export class ProtocolClient {
       case 'periodChanged':
         if (isPeriod(msg.period)) this.handlers.periodChanged(msg.period);
         return;
+      case 'scopeChanged':
+        if (isScope(msg.scope) && typeof msg.workspace === 'object' && msg.workspace !== null) this.handlers.scopeChanged?.(msg.scope, msg.workspace);
+        return;
+      case 'billingChanged':
+        if ((msg.billing === 'api' || msg.billing === 'subscription') && typeof msg.costLabel === 'string') {
+          this.handlers.billingChanged?.(msg.billing, msg.costLabel);
+        }
+        return;
       case 'importStatus':
         this.handlers.importStatus(msg.status);
         return;
@@ -106,7 +117,9 @@ export class ProtocolClient {
   }
 }
 
-const HOST_TYPES = new Set<HostMessage['type']>(['snapshot', 'reply', 'dataChanged', 'periodChanged', 'importStatus', 'error']);
+const HOST_TYPES = new Set<HostMessage['type']>([
+  'snapshot', 'reply', 'dataChanged', 'periodChanged', 'scopeChanged', 'billingChanged', 'importStatus', 'error',
+]);
 
 /** A shape check at the boundary: the host is trusted, but other frames may post to this window too. */
 export function isHostMessage(data: unknown): data is HostMessage {

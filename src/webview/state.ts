@@ -13,6 +13,7 @@ export function defaultUiState(): WebviewUiState {
     granularity: null,
     chartType: 'bar',
     topBy: 'cost',
+    modelBy: 'cost',
     records: { source: null, search: '', consumerKey: null, page: 1, sort: 'time' },
   };
 }
@@ -30,6 +31,7 @@ export function parseUiState(raw: unknown): WebviewUiState {
     granularity: raw.granularity === 'hour' || raw.granularity === 'day' ? raw.granularity : null,
     chartType: raw.chartType === 'line' || raw.chartType === 'bar' ? raw.chartType : d.chartType,
     topBy: raw.topBy === 'tokens' ? 'tokens' : 'cost',
+    modelBy: raw.modelBy === 'tokens' ? 'tokens' : 'cost',
     records: {
       source: isSource(r.source) ? r.source : null,
       search: typeof r.search === 'string' ? r.search.slice(0, MAX_SEARCH_LENGTH) : '',

@@ -6,7 +6,8 @@
  */
 import type { Period } from '../shared/period';
 import type { Source } from '../shared/callRecord';
-import type { RecordSort, TopBy } from '../shared/queries';
+import type { RecordSort, Scope, TopBy } from '../shared/queries';
+import type { ExportFormat } from '../shared/protocol';
 
 export type SourceFilter = Source | 'all';
 export type CardId = 'totalCost' | 'inputTokens' | 'outputTokens' | 'apiCalls' | 'avgPerCall';
@@ -37,6 +38,18 @@ export const TestIds = {
 
   // ---- navbar ----
   periodBar: 'period-bar',
+  /** The "Custom" period button (its text is the range when one is chosen) and its from–to popover. */
+  periodCustom: 'period-custom',
+  customRange: 'custom-range',
+  customFrom: 'custom-from',
+  customTo: 'custom-to',
+  customApply: 'custom-apply',
+  customCancel: 'custom-cancel',
+  customError: 'custom-error',
+  /** All / This workspace. */
+  scopeBar: 'scope-bar',
+  /** Empty state while scoped to the workspace: back to every call. */
+  emptyShowAll: 'empty-show-all',
 
   // ---- cards ----
   cards: 'cards',
@@ -44,6 +57,27 @@ export const TestIds = {
   inputBreakdown: 'card-input-breakdown',
   /** "N unpriced" note on the API Calls card (absent when none). */
   unpricedNote: 'card-unpriced-note',
+
+  /** On the Total Cost card: sorts the records by cost and scrolls to them. */
+  mostExpensiveLink: 'most-expensive-link',
+
+  // ---- cost by model ----
+  models: 'models',
+  modelsCanvas: 'models-canvas',
+  modelsTable: 'models-table',
+  /** Each model's table row; carries data-model, data-cost-nanos and data-tokens. */
+  modelRow: 'model-row',
+
+  // ---- prompt caching ----
+  cache: 'cache',
+  cacheHitRatio: 'cache-hit-ratio',
+  cacheSaved: 'cache-saved',
+  cacheNet: 'cache-net',
+  cacheWriteCost: 'cache-write-cost',
+  cacheReadCost: 'cache-read-cost',
+  cacheTokens: 'cache-tokens',
+  /** "N calls left out" when some costs could not be split. */
+  cacheNote: 'cache-note',
 
   // ---- cost over time ----
   costChart: 'cost-chart',
@@ -86,7 +120,7 @@ export const TestIds = {
   pagination: 'pagination',
 } as const;
 
-/** Period button in the navbar. */
+/** Preset period button in the navbar (24h, 7d, 30d, month); a custom range has TestIds.periodCustom. */
 export function periodButtonId(period: Period): string {
   return `period-${period}`;
 }
@@ -104,6 +138,21 @@ export function cardId(card: CardId): string {
 /** Legend entry of the source donut; contains the label, amount and share. */
 export function legendItemId(source: Source): string {
   return `source-legend-${source}`;
+}
+
+/** All / This workspace buttons. */
+export function scopeButtonId(scope: Scope): string {
+  return `scope-${scope}`;
+}
+
+/** Cost by model: by-cost / by-tokens toggle buttons. */
+export function modelByButtonId(by: TopBy): string {
+  return `model-by-${by}`;
+}
+
+/** Records export buttons: CSV / JSON. */
+export function exportButtonId(format: ExportFormat): string {
+  return `export-${format}`;
 }
 
 /** Top consumers by-cost / by-tokens toggle buttons. */

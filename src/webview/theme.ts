@@ -14,6 +14,10 @@ export interface ThemeColors {
   source: Record<Source, string>;
   /** The cost series of the time chart. */
   cost: string;
+  /** Token bars (by model). */
+  tokens: string;
+  /** Money saved (prompt caching). */
+  saved: string;
   foreground: string;
   muted: string;
   grid: string;
@@ -67,6 +71,8 @@ export function readTheme(): ThemeColors {
     kind,
     source: readSourceColors(),
     cost: cssVar(style, '--vscode-charts-green', '#89d185'),
+    tokens: cssVar(style, '--vscode-charts-yellow', '#cca700'),
+    saved: cssVar(style, '--vscode-charts-green', '#89d185'),
     foreground,
     muted: cssVar(style, '--vscode-descriptionForeground', foreground),
     grid: hc && contrastBorder ? contrastBorder : cssVar(style, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),

@@ -1,17 +1,17 @@
 /**
  * Hostile input for the transcript reader: random, truncated, binary, deeply nested, huge and wrongly typed lines,
  * mixed with valid calls. The collector must not crash or hang, must keep every untouched valid call, and every
- * number it stores must be what a strict reference reading of some input line says. Large lines are read without
- * their message content (contentCut.ts), so a line damaged only inside its content still yields its own usage: the
- * reference reads such a line with the content removed (the cut itself is checked against an object-level oracle
- * below). Never a made-up or shifted number.
+ * number it stores must be what a strict reference reading of some input line says. Lines are read without their
+ * message content (lineScanner.ts skips it by its brackets, as contentCut.ts cuts it), so a line damaged only inside
+ * its content still yields its own usage: the reference reads such a line with the content removed (the cut itself
+ * is checked against an object-level oracle below). Never a made-up or shifted number.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClaudeCodeCollector } from '../../src/extension/collectors/claudeCode/claudeCodeCollector';
-import { cutAssistantContent, cutUserContent } from '../../src/extension/collectors/claudeCode/contentCut';
+import { closingBracket, cutAssistantContent, cutUserContent } from '../../src/extension/collectors/claudeCode/contentCut';
 import { parseLine } from '../../src/extension/collectors/claudeCode/lineParser';
 import type { TokenCounts } from '../../src/shared/callRecord';
 import { assistantLine, codeText, idMaker, prng, toolResultContent, usageObject, userLine, type LineEnv } from '../support/claudeCodeTranscriptLines';
@@ -27,12 +27,33 @@ interface RefCall {
   tokens: TokenCounts;
 }
 
-/** A strict reading of the line, or of the line without its message content when only that part is damaged. */
+const CONTENT_KEY = Buffer.from('"content":');
+
+/**
+ * A strict reading of the line, or of the line without its message content when only that part is damaged: every
+ * `"content":` value that the bracket walk can delimit is tried, and a cut counts when the rest then parses strictly
+ * and the cut was the (assistant) message's own content.
+ */
 function referenceCall(bytes: Buffer): RefCall | undefined {
   const strict = strictCall(bytes);
-  if (strict || bytes.length < 2048) return strict;
-  const cut = cutAssistantContent(bytes);
-  return cut ? strictCall(cut) : undefined;
+  if (strict) return strict;
+  for (let at = bytes.indexOf(CONTENT_KEY); at !== -1; at = bytes.indexOf(CONTENT_KEY, at + 1)) {
+    const open = at + CONTENT_KEY.length;
+    if (bytes[open] !== 0x5b) continue;
+    const close = closingBracket(bytes, open);
+    if (close === -1) continue;
+    const cut = Buffer.concat([bytes.subarray(0, open), Buffer.from('[]'), bytes.subarray(close + 1)]);
+    let v: unknown;
+    try {
+      v = JSON.parse(cut.toString('utf8'));
+    } catch {
+      continue;
+    }
+    const line = isObj(v) && v.type === 'progress' && isObj(v.data) && isObj(v.data.message) ? v.data.message : v;
+    const content = isObj(line) && isObj(line.message) ? line.message.content : undefined;
+    if (Array.isArray(content) && content.length === 0) return strictCall(cut);
+  }
+  return undefined;
 }
 
 /** An independent, strict reading of one line: the call it holds, if any. */

@@ -6,7 +6,25 @@ const records = { period: '7d', source: 'agent', search: 'auth', consumerKey: nu
 
 test('a well-formed records request passes through unchanged', () => {
   const parsed = parseWebviewMessage({ type: 'request', id: 7, request: { kind: 'records', params: records } });
-  assert.deepEqual(parsed, { ok: true, value: { type: 'request', id: 7, request: { kind: 'records', params: records } } });
+  // An absent scope is read as "all" (older pages send none).
+  assert.deepEqual(parsed, { ok: true, value: { type: 'request', id: 7, request: { kind: 'records', params: { ...records, scope: 'all' } } } });
+  const scoped = parseWebviewMessage({ type: 'request', id: 8, request: { kind: 'records', params: { ...records, scope: 'workspace', period: 'custom:2026-11-01..2026-11-15' } } });
+  assert.ok(scoped.ok && scoped.value.type === 'request' && scoped.value.request.params.scope === 'workspace');
+});
+
+test('scope, export and new periods are checked like the rest', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'setScope', scope: 'workspace' }), { ok: true, value: { type: 'setScope', scope: 'workspace' } });
+  assert.equal(parseWebviewMessage({ type: 'setScope', scope: 'everyone' }).ok, false);
+  assert.deepEqual(parseWebviewMessage({ type: 'setPeriod', period: 'month' }), { ok: true, value: { type: 'setPeriod', period: 'month' } });
+  assert.equal(parseWebviewMessage({ type: 'setPeriod', period: 'custom:2026-11-15..2026-11-01' }).ok, false, 'backwards range');
+  assert.equal(parseWebviewMessage({ type: 'setPeriod', period: 'custom:2026-11-01..2026-11-31' }).ok, false, 'no such day');
+  const exp = parseWebviewMessage({ type: 'export', format: 'csv', request: { ...records, sort: 'cost' } });
+  assert.deepEqual(exp, { ok: true, value: { type: 'export', format: 'csv', request: { ...records, sort: 'cost', scope: 'all' } } });
+  assert.equal(parseWebviewMessage({ type: 'export', format: 'xlsx', request: records }).ok, false);
+  const badExport = parseWebviewMessage({ type: 'export', format: 'json', request: { ...records, page: 0 } });
+  assert.equal(badExport.ok, false);
+  const badScope = parseWebviewMessage({ type: 'request', id: 9, request: { kind: 'dashboard', params: { period: '24h', timeZone: 'UTC', granularity: 'hour', topBy: 'cost', scope: 'x' } } });
+  assert.equal(badScope.ok, false);
 });
 
 test('bad page numbers, periods, sources and over-long searches are rejected with a reason', () => {
@@ -60,6 +78,7 @@ test('damaged UI state falls back to defaults field by field', () => {
     granularity: null,
     chartType: 'bar',
     topBy: 'tokens',
+    modelBy: 'cost',
     records: { source: null, search: '', consumerKey: null, page: 1, sort: 'time' },
   });
   const ready = parseWebviewMessage({ type: 'ready', timeZone: 'Not/AZone', ui: 'junk' });

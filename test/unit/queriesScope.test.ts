@@ -121,10 +121,11 @@ describe('scoped queries', () => {
   it('record pages by time and by cost hold exactly the calls in scope, with filters and search', () => {
     for (const scope of SCOPES.slice(0, 4)) {
       const mine = all.filter((c) => scope.inScope(c.project));
-      for (const filter of [{}, { source: 'agent' as const }, { search: 'the' }]) {
+      const filters: Array<{ source?: 'agent'; search?: string }> = [{}, { source: 'agent' }, { search: 'the' }];
+      for (const filter of filters) {
         const range = periodRange('30d', NOW);
         const expected = inRange(mine, range).filter(
-          (c) => (!('source' in filter) || c.source === filter.source) && (!('search' in filter) || c.consumer.name.toLowerCase().includes(filter.search)),
+          (c) => (!filter.source || c.source === filter.source) && (!filter.search || c.consumer.name.toLowerCase().includes(filter.search)),
         );
         for (const sort of ['time', 'cost'] as const) {
           const rows: RecordRow[] = [];

@@ -32,7 +32,7 @@ export type Alert = { type: 'budget'; alert: BudgetAlert } | { type: 'spike'; ve
 export interface MonitorDeps {
   store: { summary(query: SummaryQuery): Promise<Summary>; dashboard(query: DashboardQuery): Promise<DashboardData> };
   /** Persisted record of what was announced (globalState). */
-  memory: { get(): unknown; set(value: unknown): Promise<void> | void };
+  memory: { get(): unknown; set(value: unknown): PromiseLike<void> | void };
   settings(): AlertSettings;
   now(): number;
   timeZone(): string;

@@ -129,11 +129,13 @@ export class SharedStorage {
     }
     const journalDir = journalDirOf(storageDir);
     await fsp.mkdir(journalDir, { recursive: true }).catch(() => undefined); // unwritable storage: the poll still runs
-    shared.watch = watchFolders([journalDir], {
-      pollMs: options.journalPollMs ?? 2000,
-      onChange: () => shared.schedulePump(),
-      log: (level, message) => host.log(level, message),
-    });
+    if (options.journalPollMs !== 0) {
+      shared.watch = watchFolders([journalDir], {
+        pollMs: options.journalPollMs ?? 2000,
+        onChange: () => shared.schedulePump(),
+        log: (level, message) => host.log(level, message),
+      });
+    }
     return shared;
   }
 

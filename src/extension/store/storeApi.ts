@@ -30,7 +30,10 @@ export interface SharingOptions {
   heartbeatMs?: number;
   /** A writer silent this long is taken over, ms (default 10000; at least 3 × heartbeatMs). */
   staleMs?: number;
-  /** Safety-net poll of the journal folder, ms (default 2000); appends are noticed at once through a watch. */
+  /**
+   * Safety-net poll of the journal folder, ms (default 2000); appends are noticed at once through a watch. 0 turns
+   * automatic reading off (tests that need a window lagging behind).
+   */
   journalPollMs?: number;
   /** After a save, the writer starts a new journal file once the live one is larger than this (default 1 MiB). */
   journalRotateBytes?: number;

@@ -24,7 +24,10 @@ export interface SegmentedOptions<T extends string> {
 export interface SegmentedHandle<T extends string> {
   element: HTMLElement;
   value: T;
+  /** A value that is not an option presses none of the buttons. */
   setValue(value: T): void;
+  /** Greys one option out (still focusable, so its title explains why). */
+  setDisabled(value: T, disabled: boolean, title?: string): void;
 }
 
 export function createSegmented<T extends string>(o: SegmentedOptions<T>): SegmentedHandle<T> {
@@ -37,11 +40,20 @@ export function createSegmented<T extends string>(o: SegmentedOptions<T>): Segme
       handle.value = value;
       for (const [v, b] of buttons) b.setAttribute('aria-pressed', String(v === value));
     },
+    setDisabled(value, disabled, title) {
+      const b = buttons.get(value);
+      if (!b) return;
+      b.setAttribute('aria-disabled', String(disabled));
+      const fallback = o.options.find((x) => x.value === value)?.title;
+      if (disabled && title) b.title = title;
+      else if (fallback) b.title = fallback;
+      else b.removeAttribute('title');
+    },
   };
   for (const opt of o.options) {
     const b = h('button', { type: 'button', class: 'segment', title: opt.title, testId: opt.testId, 'data-value': opt.value }, opt.label);
     b.addEventListener('click', () => {
-      if (handle.value === opt.value) return;
+      if (handle.value === opt.value || b.getAttribute('aria-disabled') === 'true') return;
       handle.setValue(opt.value);
       o.onChange(opt.value);
     });

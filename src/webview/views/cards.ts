@@ -4,11 +4,12 @@ import { formatCount, formatTokens } from '../../shared/format';
 import { formatUsd, nanosToDecimalString } from '../../shared/money';
 import type { Summary } from '../../shared/queries';
 import { createTag } from '../components';
-import { h, replaceChildren, setText, type Child } from '../dom';
+import { h, iconOf, replaceChildren, setText, type Child } from '../dom';
 import { cardId, cardValueId, TestIds, type CardId } from '../testIds';
 
 interface Card {
   root: HTMLElement;
+  label: HTMLElement;
   value: HTMLElement;
   sub: HTMLElement;
 }
@@ -25,25 +26,41 @@ export class CardsView {
   readonly element: HTMLElement;
   private readonly cards = new Map<CardId, Card>();
 
-  constructor() {
+  private readonly mostExpensive: HTMLButtonElement;
+
+  /** `onMostExpensive`: the Total Cost card's link to the most expensive calls (the anomaly view). */
+  constructor(onMostExpensive: () => void) {
     this.element = h('section', { class: 'cards', testId: TestIds.cards, 'aria-label': 'Totals for the selected period' });
     for (const id of Object.keys(LABELS) as CardId[]) {
       const value = h('div', { class: 'card-value', testId: cardValueId(id) }, '—');
       const sub = h('div', { class: 'card-sub' });
-      const root = h('div', { class: `card card-${id}`, testId: cardId(id) }, h('div', { class: 'card-label' }, LABELS[id]), value, sub);
-      this.cards.set(id, { root, value, sub });
+      const label = h('div', { class: 'card-label' }, LABELS[id]);
+      const root = h('div', { class: `card card-${id}`, testId: cardId(id) }, label, value, sub);
+      this.cards.set(id, { root, label, value, sub });
       this.element.appendChild(root);
     }
+    this.mostExpensive = h(
+      'button',
+      { type: 'button', class: 'link-button', testId: TestIds.mostExpensiveLink, title: 'Sort the usage records by cost, most expensive first' },
+      'Most expensive calls',
+      iconOf('arrowDown'),
+    );
+    this.mostExpensive.addEventListener('click', () => onMostExpensive());
   }
 
-  update(s: Summary, costLabel: string): void {
+  /** `subscription`: costs are API-equivalent (Pro/Max), and the cost cards say so. */
+  update(s: Summary, costLabel: string, subscription = false): void {
     const allUnpriced = s.calls > 0 && s.pricedCalls === 0;
     const unpricedTitle = s.unpricedModels.length ? `No price known for: ${s.unpricedModels.join(', ')}` : 'No price known for these calls';
+    setText(this.card('totalCost').label, subscription ? 'API-equivalent cost' : LABELS.totalCost);
+    setText(this.card('avgPerCall').label, subscription ? 'Avg / Call (API-eq.)' : LABELS.avgPerCall);
+    const exact = subscription ? ' at API prices (not billed: subscription)' : ' exactly';
 
-    this.set('totalCost', allUnpriced ? '—' : formatUsd(s.costNanos), allUnpriced ? 'No priced calls in this period' : `$${nanosToDecimalString(s.costNanos)} exactly`,
-      s.unpricedCalls > 0
-        ? [createTag(`${formatCount(s.unpricedCalls)} unpriced not included`, 'warning', unpricedTitle)]
-        : [costLabel]);
+    this.set('totalCost', allUnpriced ? '—' : formatUsd(s.costNanos), allUnpriced ? 'No priced calls in this period' : `$${nanosToDecimalString(s.costNanos)}${exact}`,
+      [
+        s.unpricedCalls > 0 ? createTag(`${formatCount(s.unpricedCalls)} unpriced not included`, 'warning', unpricedTitle) : null,
+        s.pricedCalls > 0 ? this.mostExpensive : s.unpricedCalls > 0 ? null : costLabel,
+      ]);
     this.card('totalCost').root.classList.toggle('card-warning', s.unpricedCalls > 0);
 
     const t = s.tokens;

@@ -107,6 +107,11 @@ export class CostChartView {
     this.rebuild();
   }
 
+  /** Long custom ranges chart by the day only (the store refuses thousands of hourly buckets). */
+  setHourlyAllowed(allowed: boolean): void {
+    this.granularityToggle.setDisabled('hour', !allowed, 'Hourly points are offered for ranges of up to 93 days');
+  }
+
   /** For restoring state without a redraw loop. */
   setGranularity(granularity: Granularity): void {
     this.granularityToggle.setValue(granularity);

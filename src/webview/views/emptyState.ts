@@ -2,7 +2,7 @@
  * The first-run view (nothing recorded yet) and its quieter sibling (nothing in the chosen period): where the data
  * comes from and what to do next.
  */
-import type { Period } from '../../shared/period';
+import { isRollingPeriod, periodPhrase, type Period } from '../../shared/period';
 import type { ImportStatus, SourcesInfo, WebviewCommand } from '../../shared/protocol';
 import { createButton } from '../components';
 import { h, iconOf, replaceChildren } from '../dom';
@@ -14,31 +14,41 @@ export interface EmptyStateInput {
   importStatus: ImportStatus;
   /** Records stored in all, when the host says; undefined when unknown. */
   totalRecords: number | undefined;
+  /** Set while scoped to the workspace: its name. */
+  workspace?: string | null;
+  /** The host's clock, for "this month" and custom range words. */
+  now: number;
+  timeZone: string;
 }
-
-const PERIOD_WORDS: Record<Period, string> = { '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days' };
 
 export class EmptyStateView {
   readonly element: HTMLElement;
 
-  constructor(private readonly onCommand: (command: WebviewCommand) => void) {
+  constructor(
+    private readonly onCommand: (command: WebviewCommand) => void,
+    private readonly onShowAll: () => void,
+  ) {
     this.element = h('section', { class: 'empty-state', testId: TestIds.empty, hidden: true, 'aria-live': 'polite' });
   }
 
   update(e: EmptyStateInput): void {
     const firstRun = e.totalRecords === 0;
+    const scoped = e.workspace !== undefined;
+    const where = scoped ? ` in ${e.workspace ?? 'this workspace'}` : '';
     const title = e.importStatus.running
       ? 'Importing your Claude Code history…'
       : firstRun
         ? 'No Claude usage recorded yet'
-        : `No Claude calls in ${PERIOD_WORDS[e.period]}`;
+        : `No Claude calls${where} in ${periodPhrase(e.period, e.now, e.timeZone)}`;
     const lead = e.importStatus.running
       ? 'Calls appear here as they are imported. The dashboard stays usable meanwhile.'
       : firstRun
         ? 'Claude Usage records every Claude API call made from this editor and prices it. Calls show up here as they happen.'
-        : e.period === '30d'
-          ? 'Claude Usage records every Claude API call made from this editor. New calls show up here as they happen.'
-          : 'Claude Usage records every Claude API call made from this editor. New calls show up here as they happen; choose a longer period above to see earlier ones.';
+        : scoped
+          ? 'Only calls made in this workspace’s folders are shown. Show all to see the calls of every project.'
+          : e.period === '30d' || !isRollingPeriod(e.period)
+            ? 'Claude Usage records every Claude API call made from this editor. New calls show up here as they happen.'
+            : 'Claude Usage records every Claude API call made from this editor. New calls show up here as they happen; choose a longer period above to see earlier ones.';
 
     const dirs = e.sources.claudeDirs;
     const dirList =
@@ -72,7 +82,10 @@ export class EmptyStateView {
       h(
         'div',
         { class: 'empty-actions' },
-        createButton({ label: 'Rescan transcripts', appearance: 'primary', start: iconOf('refresh'), testId: TestIds.emptyRescan, onClick: () => this.onCommand('rescan') }).element,
+        scoped && !firstRun
+          ? createButton({ label: 'Show all workspaces', appearance: 'primary', start: iconOf('folder'), testId: TestIds.emptyShowAll, onClick: () => this.onShowAll() }).element
+          : null,
+        createButton({ label: 'Rescan transcripts', appearance: scoped && !firstRun ? 'secondary' : 'primary', start: iconOf('refresh'), testId: TestIds.emptyRescan, onClick: () => this.onCommand('rescan') }).element,
         createButton({ label: 'Open settings', start: iconOf('settings'), testId: TestIds.emptyOpenSettings, onClick: () => this.onCommand('openSettings') }).element,
         createButton({ label: 'Show log', start: iconOf('output'), testId: TestIds.emptyShowLog, onClick: () => this.onCommand('showLog') }).element,
       ),

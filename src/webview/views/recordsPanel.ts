@@ -5,10 +5,13 @@
 import { SOURCE_LABELS, type Source } from '../../shared/callRecord';
 import { formatCount } from '../../shared/format';
 import type { RecordSort, RecordsPage } from '../../shared/queries';
-import { createButton, createCountBadge, createSegmented, createTextField, type SegmentedHandle, type TextFieldHandle } from '../components';
+import type { ExportFormat } from '../../shared/protocol';
+import {
+  createButton, createCountBadge, createSegmented, createTextField, type ButtonHandle, type SegmentedHandle, type TextFieldHandle,
+} from '../components';
 import { h, iconOf, replaceChildren, setText } from '../dom';
 import { MAX_SEARCH_LENGTH } from '../state';
-import { sortButtonId, sourceFilterId, TestIds, type SourceFilter } from '../testIds';
+import { exportButtonId, sortButtonId, sourceFilterId, TestIds, type SourceFilter } from '../testIds';
 import { createPanel } from './panel';
 import { PaginationView } from './pagination';
 import { RecordsTable } from './recordsTable';
@@ -30,6 +33,7 @@ export interface RecordsPanelCallbacks {
   onPage(page: number): void;
   onClearConsumer(): void;
   onClearAll(): void;
+  onExport(format: ExportFormat): void;
 }
 
 export class RecordsPanel {
@@ -45,11 +49,28 @@ export class RecordsPanel {
   private readonly totalBadge: HTMLElement;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private filters: RecordsFilters;
+  private readonly exportButtons: ButtonHandle[] = [];
 
   constructor(initial: RecordsFilters, private readonly cb: RecordsPanelCallbacks) {
     this.filters = initial;
     this.totalBadge = createCountBadge('0');
     const panel = createPanel({ title: 'Usage records', testId: TestIds.records, className: 'panel-records', titleExtra: this.totalBadge });
+    for (const format of ['csv', 'json'] as const) {
+      const name = format.toUpperCase();
+      this.exportButtons.push(
+        createButton({
+          label: name,
+          start: iconOf('download'),
+          appearance: 'secondary',
+          ariaLabel: `Export these records as ${name}`,
+          title: `Save the records of this view (period, scope, source, search and order) as ${name}`,
+          testId: exportButtonId(format),
+          className: 'export-button',
+          onClick: () => cb.onExport(format),
+        }),
+      );
+    }
+    panel.actions.append(h('span', { class: 'export-label', 'aria-hidden': 'true' }, 'Export'), ...this.exportButtons.map((b) => b.element));
 
     this.sourceFilter = createSegmented<SourceFilter>({
       label: 'Source',
@@ -108,8 +129,10 @@ export class RecordsPanel {
     this.renderChip();
   }
 
-  render(page: RecordsPage, now: number): void {
-    this.table.render(page.rows, now);
+  /** `avgCostNanos`: the period's average cost per call, to mark outliers when sorted by cost. */
+  render(page: RecordsPage, now: number, avgCostNanos: number | null = null): void {
+    this.table.render(page.rows, now, this.filters.sort === 'cost' ? avgCostNanos : null);
+    for (const b of this.exportButtons) b.setDisabled(page.total === 0);
     setText(this.totalBadge, formatCount(page.total));
     this.totalBadge.setAttribute('aria-label', `${formatCount(page.total)} records`);
     const none = page.rows.length === 0;

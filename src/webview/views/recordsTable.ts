@@ -8,6 +8,9 @@ import { h, replaceChildren, setText } from '../dom';
 import { recordCellId, TestIds, type RecordColumn } from '../testIds';
 import { exactLocalTime } from '../timeLabels';
 
+/** Sorted by cost, calls costing at least this many times the period's average are marked. */
+export const OUTLIER_FACTOR = 3;
+
 const HEADERS: readonly { col: RecordColumn; label: string; numeric: boolean }[] = [
   { col: 'source', label: 'Source', numeric: false },
   { col: 'name', label: 'Name', numeric: false },
@@ -33,8 +36,9 @@ export class RecordsTable {
     );
   }
 
-  render(rows: RecordRow[], now: number): void {
-    replaceChildren(this.body, ...rows.map((r) => this.row(r, now)));
+  /** With `avgCostNanos` (sorted by cost), calls costing several times the average are marked as outliers. */
+  render(rows: RecordRow[], now: number, avgCostNanos: number | null = null): void {
+    replaceChildren(this.body, ...rows.map((r) => this.row(r, now, avgCostNanos)));
   }
 
   /** Refreshes the "3 min ago" texts against a new clock reading. */
@@ -44,15 +48,17 @@ export class RecordsTable {
     }
   }
 
-  private row(r: RecordRow, now: number): HTMLTableRowElement {
+  private row(r: RecordRow, now: number, avgCostNanos: number | null): HTMLTableRowElement {
     const t = r.tokens;
     const sent = promptTokens(t);
     const cell = (col: RecordColumn, attrs: Record<string, string | number | undefined>, ...children: (Node | string)[]) =>
       h('td', { class: `col-${col}${col === 'source' || col === 'name' ? '' : ' num'}`, testId: recordCellId(col), ...attrs }, ...children);
     const nameTitle = [r.name, `Model: ${r.model}`, r.project ? `Project: ${r.project}` : ''].filter(Boolean).join('\n');
+    const times = avgCostNanos !== null && avgCostNanos > 0 && r.costNanos !== null ? r.costNanos / avgCostNanos : 0;
+    const outlier = times >= OUTLIER_FACTOR ? `${times >= 10 ? Math.round(times) : times.toFixed(1)}×` : null;
     return h(
       'tr',
-      { testId: TestIds.recordRow, 'data-id': r.id, 'data-key': r.consumerKey },
+      { testId: TestIds.recordRow, 'data-id': r.id, 'data-key': r.consumerKey, class: outlier ? 'is-outlier' : undefined },
       cell('source', {}, createSourceBadge(r.source)),
       cell('name', { title: nameTitle }, h('span', { class: 'record-name' }, r.name || '(unnamed)')),
       cell(
@@ -65,7 +71,15 @@ export class RecordsTable {
       cell('output', { title: `${formatCount(t.output)} tokens` }, formatTokens(t.output)),
       r.costNanos === null
         ? cell('cost', { title: `No price known for ${r.model}` }, createTag('unpriced', 'warning'))
-        : cell('cost', { title: `$${nanosToDecimalString(r.costNanos)}` }, formatUsd(r.costNanos)),
+        : cell(
+            'cost',
+            {
+              title: `$${nanosToDecimalString(r.costNanos)}${outlier ? `\n${outlier} the period's average cost per call` : ''}`,
+              // Drawn by CSS (::before), so the cell's text stays the amount alone.
+              'data-outlier': outlier ?? undefined,
+            },
+            formatUsd(r.costNanos),
+          ),
       cell('duration', {}, formatDuration(r.durationMs)),
       cell('time', { title: exactLocalTime(r.ts), 'data-ts': r.ts }, formatRelativeTime(r.ts, now)),
     );

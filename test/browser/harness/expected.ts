@@ -3,7 +3,7 @@
  * store, no pricing module), for zones with a fixed UTC offset (Asia/Kolkata +5:30, Asia/Kathmandu +5:45).
  */
 import { promptTokens, SOURCES, totalTokens, type Source, type TokenCounts } from '../../../src/shared/callRecord';
-import type { Granularity, Period } from '../../../src/shared/period';
+import type { Granularity, RollingPeriod as Period } from '../../../src/shared/period';
 import type { TopBy } from '../../../src/shared/queries';
 import { inLast, PERIOD_MS, type FixtureCall } from './fixtureCalls';
 

@@ -63,12 +63,23 @@ export function encodeFileState(state: FileReadState): string {
   return JSON.stringify(state);
 }
 
+/** What a re-scan compares with one stat: the file's identity and its conversation's custom-title sidecar mtime. */
+export interface KnownFile extends FileIdentity {
+  sidecarMtime?: number;
+}
+
+export function knownFileOf(state: FileReadState): KnownFile {
+  const known: KnownFile = { size: state.size, mtimeMs: state.mtimeMs, ino: state.ino };
+  if (state.ctx.sidecarMtime !== undefined) known.sidecarMtime = state.ctx.sidecarMtime;
+  return known;
+}
+
 function whole(o: JsonObject, key: string): number | undefined {
   const v = o[key];
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
 }
 
-export function isUnchanged(now: FileIdentity, state: FileReadState): boolean {
+export function isUnchanged(now: FileIdentity, state: FileIdentity): boolean {
   return now.size === state.size && now.mtimeMs === state.mtimeMs && now.ino === state.ino;
 }
 

@@ -1,10 +1,13 @@
 /**
- * One transcript line → the few facts the collector needs. A cheap byte pre-filter runs first so that lines that
- * cannot matter (file snapshots, attachments, hook progress, queue operations…) are never decoded or parsed; the rest
- * go through JSON.parse and typed narrowing of `unknown`. Nothing here keeps prompt or response text except a
- * candidate name, which the caller cuts short.
+ * One transcript line → the few facts the collector needs. The fast path (lineScanner.ts) reads only the fields below
+ * from the line's bytes, skipping message content and tool results without decoding them; lines it does not handle
+ * take the plain path: a cheap byte pre-filter so that lines that cannot matter (file snapshots, attachments, hook
+ * progress, queue operations…) are never decoded, then JSON.parse. Both paths end in the same typed narrowing of
+ * `unknown` (interpret). Nothing here keeps prompt or response text except a candidate name, which the caller cuts
+ * short.
  */
 import { cutAssistantContent, cutUserContent } from './contentCut';
+import { scanLine, type Schema } from './lineScanner';
 import { asObject, anyString, shortString, timestampMs, type JsonObject } from './narrow';
 import { isRealPromptText, type TitleSlot } from './names';
 import { readUsage, type UsageFacts } from './usage';
@@ -41,11 +44,57 @@ export type ParsedLine =
   | { kind: 'ignored' }
   | { kind: 'bad'; reason: string };
 
+/**
+ * Whether a prompt could still name something, given whether the line is a side-chain (subagent) line; a user
+ * line's content is parsed only then.
+ */
+export type PromptWanted = boolean | ((sidechain: boolean) => boolean);
+
 const IGNORED: ParsedLine = { kind: 'ignored' };
-// "assistant" last: a real assistant line already matched "usage"; one without it is malformed and must be counted.
-const NEEDLES = ['"usage"', '"user"', '"custom-title"', '"ai-title"', '"last-prompt"', '"summary"', '"compact_boundary"', '"assistant"'].map(
-  (s) => Buffer.from(s),
-);
+/** A line holding none of these (with their quotes) cannot matter. Early-matching words first: only speed depends on the order. */
+const NEEDLE_WORDS = ['assistant', 'user', 'usage', 'custom-title', 'ai-title', 'last-prompt', 'summary', 'compact_boundary'];
+const NEEDLES = NEEDLE_WORDS.map((s) => Buffer.from(`"${s}"`));
+const NEEDLE_SET: ReadonlySet<string> = new Set(NEEDLE_WORDS);
+const SIDECHAIN_MARK = Buffer.from('"isSidechain":true');
+
+/** Everything interpret() reads, and nothing more. */
+const USAGE: Schema = {
+  input_tokens: 'value',
+  output_tokens: 'value',
+  cache_read_input_tokens: 'value',
+  cache_creation_input_tokens: 'value',
+  cache_creation: { ephemeral_5m_input_tokens: 'value', ephemeral_1h_input_tokens: 'value' },
+  server_tool_use: { web_search_requests: 'value', web_fetch_requests: 'value' },
+  service_tier: 'value',
+  speed: 'value',
+  inference_geo: 'value',
+  iterations: 'value',
+};
+const MESSAGE: Schema = { model: 'value', id: 'value', usage: USAGE, content: 'bulk' };
+const INNER_LINE: Schema = {
+  type: 'tag',
+  subtype: 'tag',
+  message: MESSAGE,
+  isApiErrorMessage: 'value',
+  isCompactSummary: 'value',
+  isMeta: 'value',
+  requestId: 'value',
+  timestamp: 'value',
+  isSidechain: 'value',
+  agentId: 'value',
+  sessionId: 'value',
+  cwd: 'value',
+  entrypoint: 'value',
+  sessionKind: 'value',
+  uuid: 'value',
+  customTitle: 'value',
+  aiTitle: 'value',
+  lastPrompt: 'value',
+  summary: 'value',
+  toolUseResult: 'bulk',
+};
+/** A `progress` line wraps a subagent's line in `data.message` (one level only: interpret reads no deeper). */
+const LINE: Schema = { ...INNER_LINE, data: { agentId: 'value', message: INNER_LINE } };
 const TITLE_FIELDS: Readonly<Record<string, [TitleSlot, string]>> = {
   'custom-title': ['custom', 'customTitle'],
   'ai-title': ['ai', 'aiTitle'],
@@ -64,7 +113,7 @@ const PROMPT_KEEP = 2000;
  * `wantPrompt`: whether a user line's text could still name something (else a large one's content is not parsed);
  * asked only when it matters.
  */
-export function parseLine(bytes: Buffer, complete = true, wantPrompt: boolean | ((line: Buffer) => boolean) = true): ParsedLine | { kind: 'pending' } {
+export function parseLine(bytes: Buffer, complete = true, wantPrompt: PromptWanted = true): ParsedLine | { kind: 'pending' } {
   let start = 0;
   let end = bytes.length - 1;
   while (start <= end && isSpace(bytes[start])) start++;
@@ -72,6 +121,10 @@ export function parseLine(bytes: Buffer, complete = true, wantPrompt: boolean | 
   if (start > end) return IGNORED;
   if (bytes[start] !== 0x7b /* { */ || bytes[end] !== 0x7d /* } */) {
     return complete ? { kind: 'bad', reason: 'not a JSON object' } : { kind: 'pending' };
+  }
+  if (complete) {
+    const scanned = parseScanned(bytes, start, end, wantPrompt);
+    if (scanned) return scanned;
   }
   if (complete && !mayMatter(bytes)) return IGNORED;
   if (complete && bytes.length >= CUT_FROM_BYTES) {
@@ -89,10 +142,44 @@ export function parseLine(bytes: Buffer, complete = true, wantPrompt: boolean | 
   return interpret(obj);
 }
 
+/**
+ * The fast path: the line read through lineScanner.ts (see the schemas above); undefined when it cannot be (a key
+ * with escapes, invalid JSON outside message content): the caller then takes the plain path, which decides.
+ */
+function parseScanned(bytes: Buffer, start: number, end: number, wantPrompt: PromptWanted): ParsedLine | undefined {
+  const scanned = scanLine(bytes, start, end, LINE, NEEDLE_SET);
+  if (!scanned) return undefined;
+  const { obj } = scanned;
+  if (scanned.bulk.length > 0 && promptMayBeRead(obj)) {
+    const sidechain = obj.type === 'progress' || obj.isSidechain === true;
+    if (typeof wantPrompt === 'function' ? wantPrompt(sidechain) : wantPrompt) {
+      for (const span of scanned.bulk) {
+        if (span.key !== 'content') continue;
+        try {
+          span.holder.content = JSON.parse(bytes.toString('utf8', span.start, span.end)) as unknown;
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  const parsed = interpret(obj);
+  // The plain path ignores a line without any needle before parsing it; so must this one (only escapes can differ).
+  if (parsed.kind !== 'ignored' && !scanned.tagged && !mayMatter(bytes)) return IGNORED;
+  return parsed;
+}
+
+/** A user line, or a progress line wrapping one: the only lines whose message content can hold a prompt. */
+function promptMayBeRead(obj: JsonObject): boolean {
+  if (obj.type === 'user') return true;
+  return obj.type === 'progress' && asObject(asObject(obj.data)?.message)?.type === 'user';
+}
+
 /** The common lines parsed without their message content (see contentCut.ts); undefined: parse the whole line. */
-function parseWithoutContent(bytes: Buffer, wantPrompt: boolean | ((line: Buffer) => boolean)): ParsedLine | undefined {
+function parseWithoutContent(bytes: Buffer, wantPrompt: PromptWanted): ParsedLine | undefined {
   const assistant = cutAssistantContent(bytes);
-  const cut = assistant ?? ((typeof wantPrompt === 'function' ? wantPrompt(bytes) : wantPrompt) ? undefined : cutUserContent(bytes));
+  const wanted = typeof wantPrompt === 'function' ? wantPrompt(bytes.indexOf(SIDECHAIN_MARK) !== -1) : wantPrompt;
+  const cut = assistant ?? (wanted ? undefined : cutUserContent(bytes));
   if (!cut) return undefined;
   let obj: JsonObject | undefined;
   try {

@@ -23,7 +23,6 @@ import { asObject, anyString, shortString } from './narrow';
 import { agentName, chatName, headlessRunName, shortName, type AgentMeta, type SessionTitles } from './names';
 import type { TranscriptFile } from './transcriptFiles';
 
-const SIDECHAIN_MARK = Buffer.from('"isSidechain":true');
 const NON_INTERACTIVE_ENTRYPOINTS = new Set(['sdk-cli', 'sdk-ts', 'sdk-py']);
 const NON_INTERACTIVE_KINDS = new Set(['daemon', 'daemon-worker']);
 /** Longer than any real response: a gap this long means the user line was not this request's start. */
@@ -177,9 +176,9 @@ export class TranscriptContext {
   }
 
   /** Whether a user line's text could still become a name (the first prompt, or an inline subagent's). */
-  wantsPrompt(line: Buffer): boolean {
+  wantsPrompt(sidechain: boolean): boolean {
     if (this.state.titles.first === undefined) return true;
-    return this.file.kind === 'session' && line.indexOf(SIDECHAIN_MARK) !== -1;
+    return this.file.kind === 'session' && sidechain;
   }
 
   /** The merged calls read since the last drain (names resolved now), and renames of consumers named earlier. */

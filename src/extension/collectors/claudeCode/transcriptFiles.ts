@@ -58,30 +58,32 @@ export function emptyListing(): Listing {
 /** The `projects` folder of a config dir; a config dir that is itself a `projects` folder is accepted as is. */
 export function projectsRootOf(configDir: string): string {
   const inner = path.join(configDir, 'projects');
-  if (path.basename(configDir) === 'projects' && !isDirectory(inner)) return configDir;
+  if (path.basename(configDir) === 'projects' && !isDirectory(inner)) return normalizedDir(configDir);
   return inner;
 }
 
 /** Lists a whole projects root. A missing root is not an error: it simply has no files. */
-export function listProjectsRoot(root: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+export function listProjectsRoot(rootPath: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+  const root = normalizedDir(rootPath);
   const entries = readDir(root, into, read);
   if (!entries) return into;
   into.dirs.push({ path: root, role: 'root' });
   for (const e of entries) {
-    if (isDir(e, root)) listProjectDir(path.join(root, e.name), into, read);
+    if (isDir(e, root)) listProjectDir(child(root, e.name), into, read);
   }
   return into;
 }
 
 /** Lists one project folder (what a file-system notification for it needs re-checked). */
-export function listProjectDir(projectDir: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+export function listProjectDir(projectDirPath: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+  const projectDir = normalizedDir(projectDirPath);
   const entries = readDir(projectDir, into, read);
   if (!entries) return into;
   into.dirs.push({ path: projectDir, role: 'project', projectDir });
   const sessions: TranscriptFile[] = [];
   const sidecars = new Map<string, string>();
   for (const e of entries) {
-    const full = path.join(projectDir, e.name);
+    const full = child(projectDir, e.name);
     if (e.name.endsWith('.jsonl') && isFile(e, projectDir)) {
       sessions.push({ path: full, kind: 'session', sessionId: e.name.slice(0, -'.jsonl'.length), projectDir });
     } else if (!SKIP_DIRS.has(e.name) && isDir(e, projectDir)) {
@@ -105,9 +107,9 @@ function listSessionDir(dir: string, sessionId: string, projectDir: string, into
   into.dirs.push({ path: dir, role: 'session', projectDir, sessionId });
   let sidecar: string | undefined;
   for (const e of entries) {
-    if (e.name === 'custom-title.json' && isFile(e, dir)) sidecar = path.join(dir, e.name);
-    else if (e.name === 'subagents' && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, 0, read);
-    else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) listOtherTranscripts(path.join(dir, e.name), sessionId, projectDir, into, 1, read);
+    if (e.name === 'custom-title.json' && isFile(e, dir)) sidecar = child(dir, e.name);
+    else if (e.name === 'subagents' && isDir(e, dir)) listSubagents(child(dir, e.name), sessionId, projectDir, into, 0, read);
+    else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) listOtherTranscripts(child(dir, e.name), sessionId, projectDir, into, 1, read);
   }
   return sidecar;
 }
@@ -122,12 +124,12 @@ function listSubagents(dir: string, sessionId: string, projectDir: string, into:
     if (e.name.startsWith('agent-') && e.name.endsWith('.meta.json')) metas.add(e.name);
     else if (e.name.startsWith('agent-') && e.name.endsWith('.jsonl') && isFile(e, dir)) {
       agents.push({ name: e.name, agentId: e.name.slice('agent-'.length, -'.jsonl'.length) });
-    } else if (depth < MAX_NESTING && isDir(e, dir)) listSubagents(path.join(dir, e.name), sessionId, projectDir, into, depth + 1, read);
+    } else if (depth < MAX_NESTING && isDir(e, dir)) listSubagents(child(dir, e.name), sessionId, projectDir, into, depth + 1, read);
   }
   for (const a of agents) {
     const metaName = `agent-${a.agentId}.meta.json`;
-    const metaPath = metas.has(metaName) ? path.join(dir, metaName) : undefined;
-    into.files.push({ path: path.join(dir, a.name), kind: 'subagent', sessionId, agentId: a.agentId, metaPath, projectDir });
+    const metaPath = metas.has(metaName) ? child(dir, metaName) : undefined;
+    into.files.push({ path: child(dir, a.name), kind: 'subagent', sessionId, agentId: a.agentId, metaPath, projectDir });
     if (metaPath && a.agentId) {
       let bySession = into.agentMeta.get(sessionId);
       if (!bySession) into.agentMeta.set(sessionId, (bySession = new Map()));
@@ -141,12 +143,23 @@ function listOtherTranscripts(dir: string, sessionId: string, projectDir: string
   const entries = readDir(dir, into, read);
   if (!entries) return;
   for (const e of entries) {
-    const full = path.join(dir, e.name);
+    const full = child(dir, e.name);
     if (e.name.endsWith('.jsonl') && isFile(e, dir)) into.files.push({ path: full, kind: 'session', sessionId, projectDir });
     else if (depth < MAX_NESTING && !SKIP_DIRS.has(e.name) && isDir(e, dir)) {
       listOtherTranscripts(full, sessionId, projectDir, into, depth + 1, read);
     }
   }
+}
+
+/** `path.join` for a normalised folder and an entry name from readdir (which holds no separator), without its cost. */
+function child(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
+/** Paths are file-state keys: the same file must always get the same spelling. */
+function normalizedDir(dir: string): string {
+  const n = path.normalize(dir);
+  return n.length > 1 && n.endsWith(path.sep) && path.parse(n).root !== n ? n.slice(0, -1) : n;
 }
 
 function readDir(dir: string, into: Listing, read: DirReader): DirEntryInfo[] | undefined {
@@ -163,14 +176,14 @@ function readDir(dir: string, into: Listing, read: DirReader): DirEntryInfo[] | 
 
 function isDir(e: DirEntryInfo, parent: string): boolean {
   if (e.isDirectory) return true;
-  return e.isSymbolicLink && isDirectory(path.join(parent, e.name));
+  return e.isSymbolicLink && isDirectory(child(parent, e.name));
 }
 
 function isFile(e: DirEntryInfo, parent: string): boolean {
   if (e.isFile) return true;
   if (!e.isSymbolicLink) return false;
   try {
-    return fs.statSync(path.join(parent, e.name)).isFile();
+    return fs.statSync(child(parent, e.name)).isFile();
   } catch {
     return false;
   }

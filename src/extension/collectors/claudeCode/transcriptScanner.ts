@@ -8,14 +8,17 @@ import path from 'node:path';
 import type { CallInput } from '../../../shared/callRecord';
 import type { ScanStats } from '../../store/storeApi';
 import type { CollectorDeps } from '../collector';
+import { DirCache } from './dirCache';
 import {
   decodeFileState,
   encodeFileState,
   HEAD_BYTES,
   headHash,
   isUnchanged,
+  knownFileOf,
   planRead,
   type FileReadState,
+  type KnownFile,
   type ReadPlan,
 } from './fileReadState';
 import { parseLine } from './lineParser';
@@ -70,10 +73,16 @@ const ACTIVE_WINDOW_MS = 48 * 3_600_000;
 /** Read chunks (of 1 MB) between intermediate commits inside one large file. */
 const CHECKPOINT_CHUNKS = 32;
 
+interface PendingState {
+  path: string;
+  encoded: string;
+  known: KnownFile;
+}
+
 interface Batch {
   calls: CallInput[];
   renames: Array<{ key: string; name: string }>;
-  states: Array<[string, string]>;
+  states: PendingState[];
   startedAt: number;
 }
 
@@ -86,6 +95,12 @@ export class TranscriptScanner {
   /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
   private failedPaths = new Set<string>();
   private abandoned = false;
+  private readonly dirCache = new DirCache();
+  /**
+   * The identity part of each file's stored state, by path, with the stored text it was read from: a re-scan
+   * compares a stat with it instead of decoding every file's JSON state (which carries the conversation context).
+   */
+  private readonly known = new Map<string, { encoded: string; known: KnownFile | undefined }>();
 
   constructor(
     private readonly deps: CollectorDeps,
@@ -118,8 +133,17 @@ export class TranscriptScanner {
     const full = request.projectDirs === undefined;
     const roots = this.roots();
     const listing = emptyListing();
-    if (full) for (const root of roots) listProjectsRoot(root, listing);
-    else for (const dir of request.projectDirs ?? []) listProjectDir(dir, listing);
+    if (full) {
+      // Unchanged folders are not read again (see dirCache.ts); files are still stat'ed one by one below.
+      this.dirCache.beginPass();
+      const read = (dir: string) => this.dirCache.read(dir);
+      for (const root of roots) listProjectsRoot(root, listing, read);
+      this.dirCache.endPass();
+    } else {
+      // A notification said these folders changed: read them for real (and refresh the cache).
+      const read = (dir: string) => this.dirCache.read(dir, true);
+      for (const dir of request.projectDirs ?? []) listProjectDir(dir, listing, read);
+    }
     this.reportListingProblems(listing);
 
     const activeSessions = new Set<string>();
@@ -180,21 +204,25 @@ export class TranscriptScanner {
 
   /** Reads what is new in one file; returns its mtime (undefined when it could not be read). */
   private async processFile(f: TranscriptFile, listing: Listing, stats: ScanStats): Promise<number | undefined> {
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(f.path);
+      st = fs.statSync(f.path, { throwIfNoEntry: false });
     } catch (e: unknown) {
-      if (errorCode(e) === 'ENOENT') {
-        if (!this.abandoned) this.deps.fileState.delete(f.path);
-      }
-      else this.log.once(f.path, 'warn', `Cannot read ${f.path} (${describe(e)}); skipped until it is readable.`);
+      this.log.once(f.path, 'warn', `Cannot read ${f.path} (${describe(e)}); skipped until it is readable.`);
       return undefined;
     }
-    const prev = decodeFileState(this.deps.fileState.get(f.path));
+    if (!st) {
+      // Gone since the listing: forget its offset (its records stay).
+      if (!this.abandoned) this.deps.fileState.delete(f.path);
+      return undefined;
+    }
+    const stored = this.deps.fileState.get(f.path);
+    const known = this.knownFile(f.path, stored);
     const identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
     const sidecarNow = f.kind === 'session' ? sidecarMtime(f.sidecarPath) : undefined;
-    const sidecarChanged = f.kind === 'session' && sidecarNow !== prev?.ctx.sidecarMtime;
-    if (prev && isUnchanged(identity, prev) && !sidecarChanged) return st.mtimeMs;
+    const sidecarChanged = f.kind === 'session' && sidecarNow !== known?.sidecarMtime;
+    if (known && isUnchanged(identity, known) && !sidecarChanged) return st.mtimeMs;
+    const prev = decodeFileState(stored);
 
     let fd: number;
     try {
@@ -242,10 +270,10 @@ export class TranscriptScanner {
         const state: FileReadState = { v: 1, ...fileIdentity, size, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
         this.batch.calls.push(...drained.calls);
         this.batch.renames.push(...drained.renames);
-        this.batch.states.push([f.path, encodeFileState(state)]);
+        this.batch.states.push({ path: f.path, encoded: encodeFileState(state), known: knownFileOf(state) });
       };
       let sinceCommit = 0;
-      const wantsPrompt = (line: Buffer): boolean => ctx.wantsPrompt(line);
+      const wantsPrompt = (sidechain: boolean): boolean => ctx.wantsPrompt(sidechain);
       const outcome = await readLines(
         fd,
         plan.from,
@@ -302,7 +330,7 @@ export class TranscriptScanner {
         result = this.deps.sink.record(b.calls);
       } catch (e: unknown) {
         // Offsets are not advanced: these files are read again on the next scan.
-        for (const [p] of b.states) this.failedPaths.add(p);
+        for (const p of b.states) this.failedPaths.add(p.path);
         this.deps.log('error', `Recording ${b.calls.length} Claude Code call(s) failed (${describe(e)}); they will be retried.`);
         return;
       }
@@ -312,7 +340,25 @@ export class TranscriptScanner {
       if (result.inserted + result.updated > 0) this.deps.onRecorded(result);
     }
     for (const r of b.renames) this.deps.sink.renameConsumer(r.key, r.name);
-    for (const [p, s] of b.states) if (!this.failedPaths.has(p)) this.deps.fileState.set(p, s);
+    for (const p of b.states) {
+      if (this.failedPaths.has(p.path)) continue;
+      this.deps.fileState.set(p.path, p.encoded);
+      this.known.set(p.path, { encoded: p.encoded, known: p.known });
+    }
+  }
+
+  /** The identity in a file's stored state, decoded once per stored text. */
+  private knownFile(filePath: string, stored: string | undefined): KnownFile | undefined {
+    if (stored === undefined) {
+      this.known.delete(filePath);
+      return undefined;
+    }
+    const cached = this.known.get(filePath);
+    if (cached && cached.encoded === stored) return cached.known;
+    const state = decodeFileState(stored);
+    const known = state ? knownFileOf(state) : undefined;
+    this.known.set(filePath, { encoded: stored, known });
+    return known;
   }
 
   /** Forgets read state of files that are gone (their records stay: Claude Code deletes old transcripts). */
@@ -326,6 +372,7 @@ export class TranscriptScanner {
       if (!listedRoots.some((r) => p.startsWith(r + path.sep))) continue;
       if (unreadable.some((u) => p.startsWith(u))) continue;
       this.deps.fileState.delete(p);
+      this.known.delete(p);
     }
   }
 

@@ -1,9 +1,14 @@
 /**
  * The host side of the dashboard, without `vscode`: it answers the webview's protocol from the store. The panel
  * (VS Code glue) and the browser tests both drive this class, so what the tests exercise is what users run.
+ *
+ * Periods are resolved to ranges here, in the page's time zone (this month and custom ranges are local calendar
+ * days); the scope is resolved to the workspace's folders, which the store matches against each call's project.
  */
-import { defaultGranularity, isPeriod, periodRange, type Period } from '../../../shared/period';
+import { allowsHourly, defaultGranularity, isPeriod, periodRange, type Period } from '../../../shared/period';
 import type {
+  Billing,
+  ExportFormat,
   HostMessage,
   HostRequest,
   ImportStatus,
@@ -13,10 +18,31 @@ import type {
   WebviewCommand,
   WebviewMessage,
   WebviewUiState,
+  WorkspaceInfo,
 } from '../../../shared/protocol';
-import { RECORDS_PAGE_SIZE, type DashboardData, type DashboardRequest, type RecordsPage, type RecordsRequest } from '../../../shared/queries';
+import {
+  RECORDS_PAGE_SIZE, type DashboardData, type DashboardRequest, type RecordsPage, type RecordsQuery, type RecordsRequest, type Scope,
+  type SummaryQuery,
+} from '../../../shared/queries';
 import type { StoreApi } from '../../store/storeApi';
 import { hostTimeZone, parseWebviewMessage } from './validateMessage';
+
+/** What an export asks the host to write: the records query of the current view, without paging. */
+export interface ExportJob {
+  format: ExportFormat;
+  query: Omit<RecordsQuery, 'page' | 'pageSize' | 'after'>;
+  period: Period;
+  scope: Scope;
+  timeZone: string;
+}
+
+export interface ScopeOptions {
+  get(): Scope;
+  set(scope: Scope): void;
+  /** The open workspace folders (paths); empty when none is open. */
+  folders(): string[];
+  workspace(): WorkspaceInfo;
+}
 
 export interface DashboardControllerOptions {
   store: StoreApi;
@@ -27,7 +53,13 @@ export interface DashboardControllerOptions {
   costLabel(): string;
   importStatus(): ImportStatus;
   revision(): number;
+  /** Absent: every call, no scope toggle. */
+  scope?: ScopeOptions;
+  /** Absent: api. */
+  billing?(): Billing;
   onCommand?(command: WebviewCommand): void;
+  /** Writes an export (save dialog, file); absent when exports are not offered. */
+  exportRecords?(job: ExportJob): void;
   /** Where a rejected message is reported (the output channel). */
   log?(message: string): void;
 }
@@ -68,6 +100,21 @@ export class DashboardController {
         if (msg.period !== this.options.period.get()) this.options.period.set(msg.period);
         this.post({ type: 'periodChanged', period: msg.period });
         return;
+      case 'setScope':
+        if (this.options.scope && msg.scope !== this.options.scope.get()) this.options.scope.set(msg.scope);
+        this.notifyScope();
+        return;
+      case 'export': {
+        const { page: _page, pageSize: _pageSize, ...query } = this.recordsQuery(msg.request);
+        this.options.exportRecords?.({
+          format: msg.format,
+          query,
+          period: msg.request.period,
+          scope: msg.request.scope ?? 'all',
+          timeZone: this.timeZone,
+        });
+        return;
+      }
       case 'command':
         this.options.onCommand?.(msg.command);
         return;
@@ -83,16 +130,28 @@ export class DashboardController {
     if (isPeriod(period)) this.post({ type: 'periodChanged', period });
   }
 
+  /** The scope or the workspace's folders changed (the status bar's command, a folder added). */
+  notifyScope(): void {
+    const s = this.options.scope;
+    this.post({ type: 'scopeChanged', scope: s?.get() ?? 'all', workspace: s?.workspace() ?? { name: null, folders: 0 } });
+  }
+
+  notifyBilling(): void {
+    this.post({ type: 'billingChanged', billing: this.options.billing?.() ?? 'api', costLabel: this.options.costLabel() });
+  }
+
   notifyImportStatus(status: ImportStatus): void {
     this.post({ type: 'importStatus', status });
   }
 
   private async sendSnapshot(ui: WebviewUiState): Promise<void> {
     const period = this.options.period.get();
+    const scope = this.options.scope?.get() ?? 'all';
+    const everything: SummaryQuery = { from: 0, to: Number.MAX_SAFE_INTEGER };
     const [dashboard, records, allTime] = await Promise.all([
-      this.dashboard({ period, timeZone: this.timeZone, granularity: ui.granularity ?? defaultGranularity(period), topBy: ui.topBy }),
-      this.records({ ...ui.records, period }),
-      this.options.store.summary({ from: 0, to: Number.MAX_SAFE_INTEGER }),
+      this.dashboard({ period, scope, timeZone: this.timeZone, granularity: ui.granularity ?? defaultGranularity(period), topBy: ui.topBy }),
+      this.records({ ...ui.records, period, scope }),
+      this.options.store.summary(everything),
     ]);
     const snapshot: Snapshot = {
       period,
@@ -104,6 +163,9 @@ export class DashboardController {
       importStatus: this.options.importStatus(),
       sources: this.options.sources(),
       costLabel: this.options.costLabel(),
+      scope,
+      workspace: this.options.scope?.workspace() ?? { name: null, folders: 0 },
+      billing: this.options.billing?.() ?? 'api',
     };
     this.post({ type: 'snapshot', snapshot });
   }
@@ -121,25 +183,37 @@ export class DashboardController {
     }
   }
 
+  /** The folders a scope stands for: null for every call. */
+  private projects(scope: Scope | undefined): string[] | null {
+    return scope === 'workspace' && this.options.scope ? this.options.scope.folders() : null;
+  }
+
   private dashboard(req: DashboardRequest): Promise<DashboardData> {
     return this.options.store.dashboard({
-      range: periodRange(req.period, this.options.now()),
+      range: periodRange(req.period, this.options.now(), req.timeZone),
       timeZone: req.timeZone,
-      granularity: req.granularity,
+      // A long custom range cannot be charted by the hour (the store refuses thousands of buckets).
+      granularity: allowsHourly(req.period) ? req.granularity : 'day',
       topBy: req.topBy,
+      projects: this.projects(req.scope),
     });
   }
 
-  private records(req: RecordsRequest): Promise<RecordsPage> {
-    return this.options.store.records({
-      range: periodRange(req.period, this.options.now()),
+  private recordsQuery(req: RecordsRequest): RecordsQuery {
+    return {
+      range: periodRange(req.period, this.options.now(), this.timeZone),
       source: req.source,
       search: req.search,
       consumerKey: req.consumerKey,
       page: req.page,
       pageSize: RECORDS_PAGE_SIZE,
       sort: req.sort,
-    });
+      projects: this.projects(req.scope),
+    };
+  }
+
+  private records(req: RecordsRequest): Promise<RecordsPage> {
+    return this.options.store.records(this.recordsQuery(req));
   }
 
   private post(message: HostMessage): void {

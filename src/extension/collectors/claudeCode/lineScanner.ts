@@ -1,0 +1,435 @@
+/**
+ * Reads the few fields the collector needs from one transcript line without JSON.parse of the whole line, which
+ * would build every key, string and object of it (most of a line's cost is objects and strings the collector never
+ * reads). The line is walked once, byte by byte where structure matters:
+ *
+ * - Keys named in a Schema are kept, with the exact value JSON.parse would give them (strings decoded the same way,
+ *   numbers converted by the same algorithm, the last of duplicate keys winning); nested schemas are walked into.
+ * - Every other value is skipped, but validated as strictly as JSON.parse would (strings without raw control
+ *   characters and with valid escapes, number grammar, literals, commas and colons), so a damaged line is still a
+ *   damaged line.
+ * - `bulk` values (a message's `content`, a tool result's `toolUseResult`: the text of the conversation, most of the
+ *   bytes and none of the facts) are skipped without looking inside strings — only their bracket structure is
+ *   followed — and remembered as byte spans, so the caller can still parse a `content` when it wants a prompt.
+ *   Damage inside a bulk value therefore does not hide the line's usage (as before, when content was cut out).
+ *
+ * Anything unusual (a key written with escapes, invalid JSON outside bulk values) returns undefined: the caller
+ * then parses the line the plain way, which decides what it is.
+ */
+import type { JsonObject } from './narrow';
+
+/**
+ * What to do with a key's value: keep it exactly ('value'; 'tag' also compares a string value with the caller's
+ * tags), walk into it (a Schema: for an object; any other value is kept as is), or skip it as bulk.
+ */
+export type Field = 'value' | 'tag' | 'bulk' | Schema;
+export interface Schema {
+  readonly [key: string]: Field;
+}
+
+/** A bulk value that was skipped: its bytes are [start, end) of the line. */
+export interface BulkSpan {
+  holder: JsonObject;
+  key: string;
+  start: number;
+  end: number;
+}
+
+export interface ScannedLine {
+  obj: JsonObject;
+  bulk: BulkSpan[];
+  /** A kept key's name, or a `tag` field's unescaped string value, is one of the caller's tags (see scanLine). */
+  tagged: boolean;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const NULL = Buffer.from('null');
+
+interface CompiledKey {
+  bytes: Buffer;
+  name: string;
+  field: CompiledField;
+}
+type CompiledField = 'value' | 'tag' | 'bulk' | CompiledSchema;
+interface CompiledSchema {
+  /** Keys by byte length. */
+  byLength: Array<CompiledKey[] | undefined>;
+}
+
+/** Bytes that end the plain run of a string: quote, backslash, and the control characters JSON forbids raw. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 1;
+
+/** Node's Buffer slicing primitives, without toString()'s argument handling (measurable at millions of calls). */
+interface Slicer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+function slices(b: Buffer): Slicer {
+  return b as unknown as Slicer;
+}
+
+const compiled = new WeakMap<Schema, CompiledSchema>();
+
+function compile(schema: Schema): CompiledSchema {
+  let c = compiled.get(schema);
+  if (c) return c;
+  c = { byLength: [] };
+  compiled.set(schema, c);
+  for (const [name, field] of Object.entries(schema)) {
+    const bytes = Buffer.from(name);
+    const list = (c.byLength[bytes.length] ??= []);
+    list.push({ bytes, name, field: typeof field === 'string' ? field : compile(field) });
+  }
+  return c;
+}
+
+/** Thrown (and caught below) when the line is not what the fast path handles; never escapes this module. */
+class NotScannable extends Error {}
+const NOT_SCANNABLE = new NotScannable();
+
+/**
+ * Scans the object that spans exactly [start, end] of `line` (first byte `{`, last byte `}`; the caller trims). `tags`:
+ * words whose raw presence the caller wants to know about, as the name of a kept key or the value of a `tag` field
+ * (either proves the line holds `"<tag>"` verbatim). Returns undefined when the line must be parsed the plain way.
+ */
+export function scanLine(line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): ScannedLine | undefined {
+  const s = new Scanner(line, end + 1, tags);
+  try {
+    const obj: JsonObject = {};
+    const after = s.object(start, compile(schema), obj);
+    if (s.skipSpace(after) !== end + 1) return undefined;
+    return { obj, bulk: s.bulk, tagged: s.tagged };
+  } catch (e: unknown) {
+    if (e instanceof NotScannable) return undefined;
+    throw e;
+  }
+}
+
+class Scanner {
+  readonly bulk: BulkSpan[] = [];
+  tagged = false;
+  /** Set by string(): whether the last string scanned had an escape sequence, and whether it was all ASCII. */
+  private escaped = false;
+  private ascii = true;
+
+  constructor(
+    private readonly b: Buffer,
+    private readonly end: number,
+    private readonly tags: ReadonlySet<string>,
+  ) {}
+
+  skipSpace(i: number): number {
+    const b = this.b;
+    while (i < this.end) {
+      const c = b[i];
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+      i++;
+    }
+    return i;
+  }
+
+  /** Walks the object opening at `i` with a schema; returns the index after its `}`. */
+  object(i: number, schema: CompiledSchema, into: JsonObject): number {
+    const b = this.b;
+    i = this.skipSpace(i + 1);
+    if (b[i] === CLOSE_OBJECT) return i + 1;
+    for (;;) {
+      if (b[i] !== QUOTE) throw NOT_SCANNABLE;
+      const keyStart = i + 1;
+      const keyEnd = this.string(i) - 1;
+      if (this.escaped) throw NOT_SCANNABLE; // rare: let JSON.parse decode such keys
+      i = this.skipSpace(keyEnd + 1);
+      if (b[i] !== COLON) throw NOT_SCANNABLE;
+      i = this.skipSpace(i + 1);
+      const key = this.lookup(schema, keyStart, keyEnd);
+      if (key && !this.tagged && this.tags.has(key.name)) this.tagged = true;
+      if (!key) i = this.skipStrict(i);
+      else if (key.field === 'bulk') {
+        const c = b[i];
+        const valueEnd = c === QUOTE ? this.skipLooseString(i) : c === OPEN_ARRAY || c === OPEN_OBJECT ? this.skipLooseContainer(i) : this.skipStrict(i);
+        // A later duplicate replaces an earlier one, as in JSON.parse. (A key is bulk or not by its name, so a bulk
+        // key never has a value to replace.)
+        if (this.bulk.length > 0) this.dropSpan(into, key.name);
+        this.bulk.push({ holder: into, key: key.name, start: i, end: valueEnd });
+        i = valueEnd;
+      } else if (typeof key.field === 'object' && b[i] === OPEN_OBJECT) {
+        const child: JsonObject = {};
+        i = this.object(i, key.field, child);
+        into[key.name] = child;
+      } else {
+        const valueStart = i;
+        i = this.valueInto(i, into, key.name);
+        if (key.field === 'tag' && !this.tagged && b[valueStart] === QUOTE) {
+          const v = into[key.name];
+          if (typeof v === 'string' && this.tags.has(v) && !this.escaped) this.tagged = true;
+        }
+      }
+      i = this.skipSpace(i);
+      const c = b[i];
+      if (c === CLOSE_OBJECT) return i + 1;
+      if (c !== COMMA) throw NOT_SCANNABLE;
+      i = this.skipSpace(i + 1);
+    }
+  }
+
+  private dropSpan(into: JsonObject, name: string): void {
+    for (let k = this.bulk.length - 1; k >= 0; k--) {
+      if (this.bulk[k].holder === into && this.bulk[k].key === name) this.bulk.splice(k, 1);
+    }
+  }
+
+  private lookup(schema: CompiledSchema, from: number, to: number): CompiledKey | undefined {
+    const list = schema.byLength[to - from];
+    if (!list) return undefined;
+    const b = this.b;
+    outer: for (const k of list) {
+      const kb = k.bytes;
+      for (let j = 0; j < kb.length; j++) if (b[from + j] !== kb[j]) continue outer;
+      return k;
+    }
+    return undefined;
+  }
+
+  /** Reads the exact value at `i` into `into[name]`; returns the index after it. */
+  private valueInto(i: number, into: JsonObject, name: string): number {
+    const b = this.b;
+    const c = b[i];
+    if (c === QUOTE) {
+      const after = this.string(i);
+      // JSON.parse decodes the whole line as UTF-8 first; a slice between two ASCII quotes decodes identically.
+      into[name] = this.escaped
+        ? (JSON.parse(b.toString('utf8', i, after)) as string)
+        : this.ascii
+          ? slices(b).latin1Slice(i + 1, after - 1)
+          : slices(b).utf8Slice(i + 1, after - 1);
+      return after;
+    }
+    if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      const after = this.number(i);
+      into[name] = this.numberValue(i, after);
+      return after;
+    }
+    if (c === 0x74 /* t */) {
+      this.literal(i, TRUE);
+      into[name] = true;
+      return i + 4;
+    }
+    if (c === 0x66 /* f */) {
+      this.literal(i, FALSE);
+      into[name] = false;
+      return i + 5;
+    }
+    if (c === 0x6e /* n */) {
+      this.literal(i, NULL);
+      into[name] = null;
+      return i + 4;
+    }
+    // An object or array kept whole (rare: an unexpected shape, or `iterations`): validated, then parsed exactly.
+    const after = this.skipStrict(i);
+    into[name] = JSON.parse(b.toString('utf8', i, after)) as unknown;
+    return after;
+  }
+
+  private numberValue(from: number, to: number): number {
+    const b = this.b;
+    let neg = false;
+    let i = from;
+    if (b[i] === MINUS) {
+      neg = true;
+      i++;
+    }
+    // Up to 15 digits of an integer are exact in a double; anything else goes through the same conversion JSON.parse uses.
+    if (to - i <= 15) {
+      let n = 0;
+      let j = i;
+      for (; j < to; j++) {
+        const d = b[j] - ZERO;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (j === to) return neg ? -n : n;
+    }
+    return Number(b.toString('latin1', from, to));
+  }
+
+  private literal(i: number, word: Buffer): void {
+    const b = this.b;
+    if (i + word.length > this.end) throw NOT_SCANNABLE;
+    for (let j = 0; j < word.length; j++) if (b[i + j] !== word[j]) throw NOT_SCANNABLE;
+  }
+
+  /**
+   * A strictly valid string opening at `i`; returns the index after its closing quote. Sets `escaped` (it has an
+   * escape sequence) and `ascii` (every byte is below 0x80).
+   */
+  private string(i: number): number {
+    const b = this.b;
+    const end = this.end;
+    let escaped = false;
+    let high = 0;
+    let j = i + 1;
+    for (;;) {
+      let c = 0;
+      // Plain bytes in a tight loop; the table marks quote, backslash and control characters.
+      while (j < end && STRING_STOP[(c = b[j])] === 0) {
+        high |= c;
+        j++;
+      }
+      if (j >= end) throw NOT_SCANNABLE;
+      if (c === QUOTE) break;
+      if (c !== BACKSLASH) throw NOT_SCANNABLE; // a raw control character
+      escaped = true;
+      const e = b[j + 1];
+      if (e === 0x75 /* u */) {
+        for (let k = 2; k < 6; k++) if (!isHex(b[j + k])) throw NOT_SCANNABLE;
+        j += 6;
+      } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        j += 2;
+      } else throw NOT_SCANNABLE;
+    }
+    this.escaped = escaped;
+    this.ascii = (high & 0x80) === 0;
+    return j + 1;
+  }
+
+  /** The JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? ; returns the index after it. */
+  private number(i: number): number {
+    const b = this.b;
+    let j = i;
+    if (b[j] === MINUS) j++;
+    if (b[j] === ZERO) j++;
+    else if (b[j] >= 0x31 && b[j] <= NINE) while (b[j] >= ZERO && b[j] <= NINE) j++;
+    else throw NOT_SCANNABLE;
+    if (b[j] === DOT) {
+      j++;
+      if (!(b[j] >= ZERO && b[j] <= NINE)) throw NOT_SCANNABLE;
+      while (b[j] >= ZERO && b[j] <= NINE) j++;
+    }
+    if (b[j] === LOWER_E || b[j] === UPPER_E) {
+      j++;
+      if (b[j] === PLUS || b[j] === MINUS) j++;
+      if (!(b[j] >= ZERO && b[j] <= NINE)) throw NOT_SCANNABLE;
+      while (b[j] >= ZERO && b[j] <= NINE) j++;
+    }
+    if (j > this.end) throw NOT_SCANNABLE;
+    return j;
+  }
+
+  /** Validates any JSON value at `i` as strictly as JSON.parse; returns the index after it. Iterative (any depth). */
+  private skipStrict(i: number): number {
+    const b = this.b;
+    const first = b[i];
+    // Most skipped values are strings or numbers: no container bookkeeping for them.
+    if (first === QUOTE) return this.string(i);
+    if (first === MINUS || (first >= ZERO && first <= NINE)) return this.number(i);
+    // Open containers: true for an object, false for an array.
+    const stack: boolean[] = [];
+    for (;;) {
+      // A value.
+      const c = b[i];
+      if (c === QUOTE) i = this.string(i);
+      else if (c === MINUS || (c >= ZERO && c <= NINE)) i = this.number(i);
+      else if (c === 0x74) {
+        this.literal(i, TRUE);
+        i += 4;
+      } else if (c === 0x66) {
+        this.literal(i, FALSE);
+        i += 5;
+      } else if (c === 0x6e) {
+        this.literal(i, NULL);
+        i += 4;
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        const isObject = c === OPEN_OBJECT;
+        i = this.skipSpace(i + 1);
+        if (b[i] === (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) i++;
+        else {
+          stack.push(isObject);
+          if (isObject) i = this.keyAndColon(i);
+          continue;
+        }
+      } else throw NOT_SCANNABLE;
+      // After a value: close containers or move to the next member.
+      for (;;) {
+        if (stack.length === 0) return i;
+        i = this.skipSpace(i);
+        const isObject = stack[stack.length - 1];
+        const d = b[i];
+        if (d === COMMA) {
+          i = this.skipSpace(i + 1);
+          if (isObject) i = this.keyAndColon(i);
+          break;
+        }
+        if (d !== (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) throw NOT_SCANNABLE;
+        stack.pop();
+        i++;
+      }
+    }
+  }
+
+  /** `"key"` then `:`; returns the index of the value. */
+  private keyAndColon(i: number): number {
+    if (this.b[i] !== QUOTE) throw NOT_SCANNABLE;
+    i = this.skipSpace(this.string(i));
+    if (this.b[i] !== COLON) throw NOT_SCANNABLE;
+    return this.skipSpace(i + 1);
+  }
+
+  /** A string whose content is not looked at: only its closing quote (not escaped) is found. */
+  private skipLooseString(i: number): number {
+    const b = this.b;
+    let p = i + 1;
+    for (;;) {
+      const q = b.indexOf(QUOTE, p);
+      if (q === -1 || q >= this.end) throw NOT_SCANNABLE;
+      let backslashes = 0;
+      for (let j = q - 1; j > i && b[j] === BACKSLASH; j--) backslashes++;
+      if ((backslashes & 1) === 0) return q + 1;
+      p = q + 1;
+    }
+  }
+
+  /** An array or object followed by its brackets only (strings jumped over); returns the index after it. */
+  private skipLooseContainer(i: number): number {
+    const b = this.b;
+    let depth = 0;
+    let j = i;
+    while (j < this.end) {
+      const c = b[j];
+      if (c === QUOTE) {
+        j = this.skipLooseString(j);
+        continue;
+      }
+      if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
+      else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+      j++;
+    }
+    throw NOT_SCANNABLE;
+  }
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+}
