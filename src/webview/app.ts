@@ -85,7 +85,7 @@ export class DashboardApp {
     });
 
     this.loading = new LoadingState(() => this.command('showLog'));
-    this.navbar = new NavbarView(this.period, { onPeriod: (p) => this.choosePeriod(p), onScope: (s) => this.chooseScope(s) });
+    this.navbar = new NavbarView(this.period, { onPeriod: (p) => this.choosePeriod(p), onScope: (s) => this.chooseScope(s), now: () => this.hostNow() });
     this.navbar.statusSlot.appendChild(this.importView.text);
     this.empty = new EmptyStateView((c) => this.command(c), () => this.chooseScope('all'));
     this.body = new DashboardBody({

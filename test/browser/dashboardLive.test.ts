@@ -63,7 +63,7 @@ test('first run: explains where data comes from and offers rescan, settings and 
     const empty = o.d.byId(TestIds.empty);
     await empty.waitFor({ state: 'visible' });
     const text = await empty.innerText();
-    assert.match(text, /No Claude calls/);
+    assert.match(text, /No Claude usage recorded yet/);
     assert.match(text, /Claude Code transcripts/);
     assert.match(text, /Other extensions/);
     assert.match(text, /Recording proxy/);
@@ -194,6 +194,7 @@ test('keeps granularity, chart type, ranking and the records view across a reloa
     granularity: 'day',
     chartType: 'line',
     topBy: 'tokens',
+    modelBy: 'cost',
     records: { source: 'agent', search: 'review', consumerKey: 'agent-review', page: 1, sort: 'cost' },
   });
   assert.ok(['Asia/Kolkata', 'Asia/Calcutta'].includes(msg.timeZone), `zone ${msg.timeZone}`); // ICU may use the older alias
@@ -250,8 +251,13 @@ test('re-reads chart colours when the theme changes; badges and donut share the 
 
 test('is usable from the keyboard with a visible focus ring', async () => {
   const o = await session.open(shared);
-  await o.page.keyboard.press('Tab');
-  await o.page.keyboard.press('Tab');
+  // Tab order: the scope (All, This workspace), then the periods (24h, 7d, …).
+  const order: (string | null)[] = [];
+  for (let i = 0; i < 4; i++) {
+    await o.page.keyboard.press('Tab');
+    order.push(await o.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null));
+  }
+  assert.deepEqual(order, ['scope-all', 'scope-workspace', 'period-24h', 'period-7d']);
   const focused = await o.page.evaluate(() => {
     const g = globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null }; getComputedStyle(e: unknown): { outlineStyle: string; outlineColor: string } };
     const el = g.document.activeElement;

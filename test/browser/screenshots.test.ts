@@ -74,6 +74,15 @@ const READABLE = [
   '.tag-warning',
   '.consumer-value.is-unpriced',
   `${testSel(recordCellId('cost'))} .tag-warning`,
+  '.link-button',
+  '.models-table th',
+  '.models-table td',
+  '.cache-hit-label',
+  '.cache-row dt',
+  '.cache-row dd',
+  '.cache-tokens',
+  '.export-label',
+  '.segment-custom',
 ];
 
 for (const theme of THEMES) {
@@ -107,6 +116,35 @@ test('interaction views: filtered records, 7-day line chart, by-tokens ranking (
     const file = path.join(SCREENSHOT_DIR, `dashboard-7d-filtered-${theme}.png`);
     await o.page.screenshot({ path: file, fullPage: true });
     await assertPng(file);
+    await assertClean(o);
+  }
+});
+
+test('beyond the spec: this month in the workspace, the custom range popover, most expensive calls, subscription (dark, light, high contrast)', async () => {
+  for (const theme of THEMES) {
+    const o = await session.open(store, {
+      theme,
+      viewport: VIEWPORT,
+      workspace: { name: 'shop', folders: ['/home/dev/shop'] },
+      scope: 'workspace',
+      period: 'month',
+      billing: theme === 'light' ? 'subscription' : 'api',
+    });
+    await o.d.byId(TestIds.mostExpensiveLink).click();
+    await eventually(async () => assert.equal(await o.d.pressed('sort-cost'), true));
+    await o.d.byId(TestIds.periodCustom).click();
+    await o.d.byId(TestIds.customRange).waitFor({ state: 'visible' });
+    await o.d.byId(TestIds.customFrom).fill('2026-11-14');
+    await o.d.byId(TestIds.customTo).fill('2026-11-20');
+    await settleForPicture(o.page);
+    await o.d.byId(TestIds.customRange).waitFor({ state: 'visible' });
+    const file = path.join(SCREENSHOT_DIR, `features-${theme}.png`);
+    await o.page.screenshot({ path: file, fullPage: true });
+    await assertPng(file);
+    // Sorted by cost, no unpriced call reaches the first page: its tags are not on this screen.
+    const here = READABLE.filter((sel) => !sel.includes('tag-warning') && !sel.includes('is-unpriced'));
+    const low = (await measureContrast(o.page, [...here, '.custom-field-label', '.date-input'])).filter((x) => x.ratio < 4.5);
+    assert.deepEqual(low, [], `text below 4.5:1 in ${theme}`);
     await assertClean(o);
   }
 });

@@ -115,8 +115,10 @@ test('UI state: damaged saved state falls back field by field; updates persist',
     granularity: null,
     chartType: 'bar',
     topBy: 'tokens',
+    modelBy: 'cost',
     records: { source: null, search: '', consumerKey: 'k', page: 1, sort: 'cost' },
   });
+  assert.equal(parseUiState({ modelBy: 'tokens' }).modelBy, 'tokens');
   assert.equal(parseUiState({ records: { search: 'x'.repeat(500) } }).records.search.length, 200);
   const saved: unknown[] = [];
   const store = new UiStateStore({ granularity: 'day' }, (s) => saved.push(s));

@@ -116,6 +116,65 @@ describe('deduplication by key', () => {
   });
 });
 
+describe('a call seen by Claude Code and by the proxy or the public API', () => {
+  /** The stored copy of a key: its collector, consumer and output tokens. */
+  function storedCopy(db: Db, key: string): { collector: string; consumer: string; output: number } | undefined {
+    const row = db.first(
+      'SELECT co.name, cs.key, c.output FROM calls c JOIN collectors co ON co.id = c.collector_id JOIN consumers cs ON cs.id = c.consumer_id WHERE c.key = ?',
+      [key],
+    );
+    return row ? { collector: row[0] as string, consumer: row[1] as string, output: row[2] as number } : undefined;
+  }
+
+  const transcriptCopy = (key: string, output: number, extra: Partial<CallInput> = {}): CallInput =>
+    makeCall({ key, collector: 'claude-code', consumer: { key: 'claude-code:session:s1', name: 'Rate limiting' }, project: '/home/dev/app', tokens: tokens({ input: 10, output }), ...extra });
+  const relayCopy = (key: string, output: number, collector: string): CallInput =>
+    makeCall({ key, collector, consumer: { key: `${collector}:caller`, name: 'Caller' }, tokens: tokens({ input: 10, output }) });
+
+  for (const relay of ['proxy', 'api:acme.ext']) {
+    it(`the Claude Code copy replaces a ${relay} copy that arrived first, even one with more tokens`, () => {
+      const { db, recorder } = setup();
+      assert.equal(recorder.record([relayCopy('msg_r1', 900, relay)]).inserted, 1);
+      assert.deepEqual(recorder.record([transcriptCopy('msg_r1', 400)]), { inserted: 0, updated: 1, unchanged: 0, rejected: [] });
+      assert.deepEqual(storedCopy(db, 'msg_r1'), { collector: 'claude-code', consumer: 'claude-code:session:s1', output: 400 });
+      assertRollupsMatchRows(db);
+    });
+
+    it(`a ${relay} copy never replaces a Claude Code copy, even a sidechain one with fewer tokens`, () => {
+      const { db, recorder } = setup();
+      recorder.record([transcriptCopy('msg_r2', 50, { sidechain: true, source: 'agent' })]);
+      assert.deepEqual(recorder.record([relayCopy('msg_r2', 5000, relay)]), { inserted: 0, updated: 0, unchanged: 1, rejected: [] });
+      assert.deepEqual(storedCopy(db, 'msg_r2'), { collector: 'claude-code', consumer: 'claude-code:session:s1', output: 50 });
+      assertRollupsMatchRows(db);
+    });
+  }
+
+  it('holds within one batch, in either order, and between batches of any split', () => {
+    for (const order of [0, 1]) {
+      const { db, recorder } = setup();
+      const pair = [relayCopy('msg_r3', 7000, 'proxy'), transcriptCopy('msg_r3', 300)];
+      const result = recorder.record(order === 0 ? pair : [...pair].reverse());
+      assert.equal(result.inserted, 1);
+      assert.equal(storedCopy(db, 'msg_r3')?.collector, 'claude-code', `order ${order}`);
+      assert.equal(storedCopy(db, 'msg_r3')?.output, 300);
+      assertRollupsMatchRows(db);
+    }
+  });
+
+  it('between two Claude Code copies, or two relay copies, the usual rule still decides', () => {
+    const { db, recorder } = setup();
+    recorder.record([transcriptCopy('msg_r4', 5), relayCopy('msg_r5', 5, 'proxy')]);
+    assert.equal(recorder.record([transcriptCopy('msg_r4', 412)]).updated, 1, 'the final streamed copy replaces the partial one');
+    assert.equal(recorder.record([relayCopy('msg_r5', 80, 'api:other.ext')]).updated, 1, 'a bigger relay copy replaces a relay copy');
+    assert.equal(storedCopy(db, 'msg_r4')?.output, 412);
+    assert.deepEqual(storedCopy(db, 'msg_r5'), { collector: 'api:other.ext', consumer: 'api:other.ext:caller', output: 80 });
+    // Other collectors (tests, a journal of unknown origin) are not relays: plain rule against Claude Code copies too.
+    recorder.record([makeCall({ key: 'msg_r6', collector: 'test', tokens: tokens({ output: 900 }) })]);
+    assert.equal(recorder.record([transcriptCopy('msg_r6', 10)]).unchanged, 1);
+    assertRollupsMatchRows(db);
+  });
+});
+
 describe('consumers', () => {
   it('collector calls keep the first name; renameConsumer changes it; API calls rename (last writer wins)', () => {
     const { recorder, queries } = setup();

@@ -2,7 +2,7 @@
 // with the writer lock and the journal in play. Runs as root, so instead of read-only folders the failures come from
 // a file standing where a folder should be, or from the save's injected writer (a disk that fills up mid-write).
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createApi } from '../../src/extension/api/createApi';
@@ -37,10 +37,16 @@ function events(store: StoreCore): StoreEvent[] {
   return seen;
 }
 
+let inspections = 0;
+
+/** What the database file itself holds (a copy opened alone: no journal, no lock, nothing written beside it). */
 async function fileRecords(dbPath: string): Promise<{ records: number; recovered: boolean }> {
+  const copy = path.join(path.dirname(dbPath), `inspect-${++inspections}`, 'usage.sqlite');
+  await mkdir(path.dirname(copy));
+  await copyFile(dbPath, copy);
   const reader = core();
   try {
-    const opened = await reader.open({ dbPath, sharing: SHARING });
+    const opened = await reader.open({ dbPath: copy, sharing: SHARING });
     return { records: opened.records, recovered: opened.recovery !== undefined };
   } finally {
     await reader.close();
@@ -97,7 +103,7 @@ describe('a full disk or unwritable storage', () => {
       assert.deepEqual(await api.recordCall({ id: 'msg_ok', model: 'model-a', usage, name: 'Tool' }), { stored: true, costUsd: '0.000000045' });
 
       const journal = path.join(dir, 'journal');
-      await rm(journal, { recursive: true });
+      await rm(journal, { recursive: true, maxRetries: 5 });
       await writeFile(journal, 'a file where the journal folder should be');
       const result = await store.record([makeCall({ key: 'not-on-disk' })], { durable: true });
       assert.equal(result.inserted, 1);
@@ -150,7 +156,7 @@ describe('retention', () => {
       const calls = Array.from({ length: 240 }, (_, i) => makeCall({ key: `r-${i}`, ts: cutoff + (i - 120) * 61_000, tokens: tokens({ input: i + 1, output: 2 }) }));
       await store.record(calls);
       await assert.rejects(store.pruneBefore(Date.now() + DAY), /in the future; nothing was removed/);
-      assert.deepEqual(await store.pruneBefore(cutoff), { removed: 119 });
+      assert.deepEqual(await store.pruneBefore(cutoff), { removed: 120 });
       const kept = calls.filter((c) => c.ts >= cutoff);
       const range = { from: cutoff - DAY, to: cutoff + DAY };
       const summary = await store.summary(range);

@@ -71,6 +71,30 @@ export function chooseCard(model: PricedModel, call: BreakdownInput): { kind: Ra
   return { kind: 'standard', rates: model.standard };
 }
 
+/**
+ * The same total as computeBreakdown(...).totalNanos, without building the breakdown (the recorder prices every call
+ * it stores). Same checks, same arithmetic, same rounding.
+ */
+export function computeTotal(model: PricedModel, call: BreakdownInput, webSearchNanosEach: Nanos): Nanos {
+  const t = call.tokens;
+  const input = checkCount('tokens.input', t.input);
+  const write5m = checkCount('tokens.cacheWrite5m', t.cacheWrite5m);
+  const write1h = checkCount('tokens.cacheWrite1h', t.cacheWrite1h);
+  const read = checkCount('tokens.cacheRead', t.cacheRead);
+  const output = checkCount('tokens.output', t.output);
+  const searches = checkCount('webSearchRequests', call.webSearchRequests);
+  const { rates } = chooseCard(model, call);
+  const subtotal =
+    product(input, rates.input) + product(write5m, rates.cacheWrite5m) + product(write1h, rates.cacheWrite1h) +
+    product(read, rates.cacheRead) + product(output, rates.output);
+  const percent = call.inferenceGeo === 'us' ? model.usResidencyPercent : undefined;
+  const withResidency = percent === undefined ? subtotal : mulDivRoundHalfUp(subtotal, percent, 100);
+  const totalNanos = withResidency + product(searches, webSearchNanosEach);
+  if (!Number.isSafeInteger(totalNanos)) throw new RangeError('Call cost is beyond exact integer range.');
+  product(read, rates.input); // computeBreakdown's savings figure: the same range check, so both throw alike
+  return totalNanos;
+}
+
 export function computeBreakdown(model: PricedModel, call: BreakdownInput, webSearchNanosEach: Nanos): PriceBreakdown {
   const t = call.tokens;
   const input = checkCount('tokens.input', t.input);

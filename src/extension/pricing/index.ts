@@ -5,7 +5,7 @@
  */
 import type { CallInput } from '../../shared/callRecord';
 import { NANOS_PER_USD, type Nanos } from '../../shared/money';
-import { computeBreakdown, type PriceBreakdown, type PricedModel } from './breakdown';
+import { computeBreakdown, computeTotal, type PriceBreakdown, type PricedModel } from './breakdown';
 import { lookupCandidates, normalizeModelId } from './modelIds';
 import { parseOverrides, type ValidOverride } from './overrides';
 import { PRICE_TABLE, type ModelPriceRow, type PriceTable } from './priceTable';
@@ -139,16 +139,39 @@ export function createPricer(overrides: unknown): { pricer: FullPricer; problems
   const version = applied.size === 0 ? PRICE_TABLE.version : `${PRICE_TABLE.version}+${overridesFingerprint(applied)}`;
   const webSearchNanosEach = Math.round((PRICE_TABLE.webSearchUsdPer1000 * NANOS_PER_USD) / 1000);
 
+  const resolve = memoizedLookup(index);
   const priceBreakdown = (call: PricingInput): PriceBreakdown | null => {
-    const model = findIn(index, call.model);
+    const model = resolve(call.model);
     return model ? computeBreakdown(model, call, webSearchNanosEach) : null;
   };
   const pricer: FullPricer = {
     version,
-    price: (call) => priceBreakdown(call)?.totalNanos ?? null,
-    knows: (model) => findIn(index, model) !== undefined,
+    price: (call) => {
+      const model = resolve(call.model);
+      return model ? computeTotal(model, call, webSearchNanosEach) : null;
+    },
+    knows: (model) => resolve(model) !== undefined,
     priceBreakdown,
-    resolveModel: (model) => findIn(index, model)?.id ?? null,
+    resolveModel: (model) => resolve(model)?.id ?? null,
   };
   return { pricer, problems };
+}
+
+/** Distinct model strings remembered per pricer; a caller sending endless new ones only empties the memo now and then. */
+const MEMO_LIMIT = 2048;
+
+/**
+ * `findIn` remembered per model string (normalising an id runs several regular expressions, once per call otherwise).
+ * The index never changes after createPricer, and new overrides build a new pricer, so the memo cannot go stale.
+ */
+function memoizedLookup(index: ReadonlyMap<string, PricedModel>): (model: string) => PricedModel | undefined {
+  const memo = new Map<string, PricedModel | null>();
+  return (model) => {
+    const hit = memo.get(model);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = findIn(index, model);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(model, found ?? null);
+    return found;
+  };
 }

@@ -23,17 +23,37 @@ export interface PreparedRow {
   fact: RollupFact;
 }
 
+/**
+ * Where a copy came from, as far as deduplication cares: Claude Code's transcripts carry the conversation, project
+ * and subagent attribution, so their copy of a call always wins over the recording proxy's or the public API's copy
+ * of the same call (the same message id), whichever arrives first.
+ */
+export type CopyOrigin = 'claude-code' | 'relay' | 'other';
+
+export function copyOrigin(collector: string): CopyOrigin {
+  if (collector === 'claude-code') return 'claude-code';
+  return collector === 'proxy' || collector.startsWith('api:') ? 'relay' : 'other';
+}
+
+/** What decides between two copies of one key. */
+export interface CopyRank {
+  sidechain: boolean;
+  total: number;
+  origin: CopyOrigin;
+}
+
 /** The stored copy of a key, as far as deduplication and roll-ups need it. */
 export interface StoredCopy {
   id: number;
   key: string;
   sidechain: boolean;
   total: number;
+  collectorId: number;
   fact: RollupFact;
 }
 
 export const STORED_COPY_COLUMNS =
-  'id, key, sidechain, ts, source, consumer_id, model_id, cost_nanos, input, cache_write_5m, cache_write_1h, cache_read, output';
+  'id, key, sidechain, ts, source, consumer_id, model_id, cost_nanos, input, cache_write_5m, cache_write_1h, cache_read, output, collector_id';
 
 export function readStoredCopy(row: Row): StoredCopy {
   const fact: RollupFact = {
@@ -49,14 +69,19 @@ export function readStoredCopy(row: Row): StoredCopy {
     output: row[12] as number,
   };
   const total = fact.input + fact.cacheWrite5m + fact.cacheWrite1h + fact.cacheRead + fact.output;
-  return { id: row[0] as number, key: row[1] as string, sidechain: row[2] === 1, total, fact };
+  return { id: row[0] as number, key: row[1] as string, sidechain: row[2] === 1, total, collectorId: row[13] as number, fact };
 }
 
 /**
- * Whether a new copy of a key replaces the one we have: a main-chain copy wins over a side-chain copy; otherwise the
- * copy with more tokens wins (streaming writers report partial usage first). Equal copies change nothing.
+ * Whether a new copy of a key replaces the one we have: a Claude Code copy wins over a proxy / public API copy (and
+ * is never replaced by one); then a main-chain copy wins over a side-chain copy; otherwise the copy with more tokens
+ * wins (streaming writers report partial usage first). Equal copies change nothing.
  */
-export function replaces(candidate: { sidechain: boolean; total: number }, current: { sidechain: boolean; total: number }): boolean {
+export function replaces(candidate: CopyRank, current: CopyRank): boolean {
+  if (candidate.origin !== current.origin) {
+    if (candidate.origin === 'claude-code' && current.origin === 'relay') return true;
+    if (current.origin === 'claude-code' && candidate.origin === 'relay') return false;
+  }
   if (candidate.sidechain !== current.sidechain) return !candidate.sidechain;
   return candidate.total > current.total;
 }

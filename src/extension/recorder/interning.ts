@@ -24,6 +24,7 @@ export interface ConsumerEntry {
 
 export class Interner {
   private readonly ids = new Map<NameTable, Map<string, number>>();
+  private readonly names = new Map<NameTable, Map<number, string>>();
   private readonly consumers = new Map<string, ConsumerEntry>();
   /** Keys looked up and not found, so renames of calls for new consumers cost no query each. */
   private readonly missingConsumers = new Set<string>();
@@ -45,6 +46,21 @@ export class Interner {
       : (this.db.first(`INSERT INTO ${table} (${column}) VALUES (?) RETURNING id`, [value])![0] as number);
     cache.set(value, id);
     return id;
+  }
+
+  /** The value behind an id (e.g. the collector of a stored call); undefined for an id the table does not hold. */
+  name(table: NameTable, id: number): string | undefined {
+    let names = this.names.get(table);
+    if (!names) {
+      names = new Map();
+      this.names.set(table, names);
+    }
+    const cached = names.get(id);
+    if (cached !== undefined) return cached;
+    const found = this.db.first(`SELECT ${NAME_COLUMN[table]} FROM ${table} WHERE id = ?`, [id]);
+    if (!found || typeof found[0] !== 'string') return undefined;
+    names.set(id, found[0]);
+    return found[0];
   }
 
   optionalId(table: NameTable, value: string | undefined): number | null {
@@ -83,6 +99,7 @@ export class Interner {
 
   forget(): void {
     this.ids.clear();
+    this.names.clear();
     this.consumers.clear();
     this.missingConsumers.clear();
   }

@@ -11,8 +11,8 @@ import { keyHash } from './keyHash';
 import { Interner } from './interning';
 import { RollupDeltas } from './rollupDeltas';
 import {
-  CALL_COLUMNS, STORED_COPY_COLUMNS, UPDATE_SQL, callTotal, insertSql, readStoredCopy, replaces,
-  type PreparedRow, type StoredCopy,
+  CALL_COLUMNS, STORED_COPY_COLUMNS, UPDATE_SQL, callTotal, copyOrigin, insertSql, readStoredCopy, replaces,
+  type CopyRank, type PreparedRow, type StoredCopy,
 } from './callRows';
 import { cleanName, validateCall } from './validateCall';
 import { repriceAll } from './reprice';
@@ -38,7 +38,7 @@ interface KeyState {
   stored?: StoredCopy;
   /** The copy that will be written (an insert when there is no stored copy, else a replacement). */
   winner?: CallInput;
-  current: { sidechain: boolean; total: number };
+  current: CopyRank;
 }
 
 export class Recorder {
@@ -76,7 +76,7 @@ export class Recorder {
         const states = this.storedCopies(valid);
         for (const call of valid) {
           if (options.updateNames && this.interner.rename(call.consumer.key, call.consumer.name)) this.renames++;
-          const candidate = { sidechain: call.sidechain === true, total: callTotal(call) };
+          const candidate: CopyRank = { sidechain: call.sidechain === true, total: callTotal(call), origin: copyOrigin(call.collector) };
           const state = states.get(call.key);
           if (!state) {
             states.set(call.key, { winner: call, current: candidate });
@@ -143,7 +143,9 @@ export class Recorder {
       [JSON.stringify(hashes)],
       (row) => {
         const stored = readStoredCopy(row);
-        if (keys.has(stored.key)) states.set(stored.key, { stored, current: { sidechain: stored.sidechain, total: stored.total } });
+        if (!keys.has(stored.key)) return;
+        const origin = copyOrigin(this.interner.name('collectors', stored.collectorId) ?? '');
+        states.set(stored.key, { stored, current: { sidechain: stored.sidechain, total: stored.total, origin } });
       },
     );
     return states;

@@ -15,6 +15,7 @@ import {
   appendToJournal,
   furthestJournalPosition,
   isJournalPosition,
+  journalGenerations,
   JournalReader,
   pruneJournal,
   rotateJournal,
@@ -197,7 +198,9 @@ export class SharedStorage {
     if (!saved || this.stopped) return;
     this.tidying = this.tidying.then(async () => {
       try {
-        await rotateJournal(this.storageDir, { ifLargerThan: this.options.journalRotateBytes ?? 1 << 20 });
+        // Nothing to rotate before the first append (rotating would only create an empty file).
+        const live = (await journalGenerations(this.storageDir)).some((g) => g.state === 'active');
+        if (live) await rotateJournal(this.storageDir, { ifLargerThan: this.options.journalRotateBytes ?? 1 << 20 });
         await pruneJournal(this.storageDir, saved, { graceMs: this.options.journalPruneGraceMs });
       } catch (e: unknown) {
         this.logOnce('warn', `Could not tidy up the journal: ${errorText(e)}`);
@@ -213,6 +216,8 @@ export class SharedStorage {
   /** Stops watching and waits for work in progress; the lock is kept until release() (after the final save). */
   async stop(): Promise<void> {
     if (this.stopped) return;
+    // The writer's final save should hold everything journaled so far, so that the file alone is complete.
+    if (this.isWriter()) await this.enqueue(() => this.readJournal());
     this.stopped = true;
     this.watch?.dispose();
     if (this.retryTimer) clearTimeout(this.retryTimer);

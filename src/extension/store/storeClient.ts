@@ -16,6 +16,8 @@ export interface WorkerStoreOptions {
   execArgv?: string[];
   /** Per-method timeouts in ms (0 = none), over the defaults below. */
   timeoutsMs?: Partial<Record<StoreMethod, number>>;
+  /** Receives the worker thread once started (diagnostics; tests that end it abruptly, as a crash would). */
+  onWorker?(worker: Worker): void;
 }
 
 /** Imports and opening a large file take long; everything a view waits for must answer quickly or fail clearly. */
@@ -52,6 +54,7 @@ export function createWorkerStore(options: WorkerStoreOptions): StoreApi & Store
   let closing: Promise<void> | null = null;
 
   const worker = new Worker(options.workerPath, { workerData: options.workerData ?? {}, execArgv: options.execArgv });
+  options.onWorker?.(worker);
 
   const emit = (event: StoreEvent): void => {
     for (const listener of [...listeners]) {

@@ -19,6 +19,8 @@ type PresetChoice = Preset | 'custom';
 export interface NavbarCallbacks {
   onPeriod(period: Period): void;
   onScope(scope: Scope): void;
+  /** The host's clock (labels name this month and today by it). */
+  now(): number;
 }
 
 export class NavbarView {
@@ -34,7 +36,7 @@ export class NavbarView {
 
   constructor(period: Period, private readonly cb: NavbarCallbacks) {
     this.period = period;
-    const now = Date.now();
+    const now = cb.now();
     this.periods = createSegmented<PresetChoice>({
       label: 'Period',
       value: 'custom',
@@ -94,8 +96,11 @@ export class NavbarView {
     const custom = parseCustomPeriod(period);
     this.periods.setValue(custom ? 'custom' : (period as Preset));
     this.customButton.setAttribute('aria-pressed', String(custom !== null));
-    setText(this.customText, custom ? periodShortLabel(period, Date.now(), localTimeZone()) : 'Custom');
-    this.customButton.title = custom ? `${periodTitle(period, Date.now(), localTimeZone())} — choose other days` : 'A range of days of your choice';
+    const now = this.cb.now();
+    setText(this.customText, custom ? periodShortLabel(period, now, localTimeZone()) : 'Custom');
+    this.customButton.title = custom ? `${periodTitle(period, now, localTimeZone())} — choose other days` : 'A range of days of your choice';
+    const month = this.periods.element.querySelector<HTMLElement>('[data-value="month"]');
+    if (month) month.title = periodTitle('month', now, localTimeZone());
   }
 
   setScope(scope: Scope, workspace: WorkspaceInfo): void {
@@ -116,7 +121,7 @@ export class NavbarView {
       this.popover.close();
       return;
     }
-    const today = localDate(Date.now(), localTimeZone());
+    const today = localDate(this.cb.now(), localTimeZone());
     const current = parseCustomPeriod(this.period);
     const from = current?.from ?? (isRollingPeriod(this.period) || this.period === 'month' ? addDays(today, -6) : today);
     this.customButton.setAttribute('aria-expanded', 'true');

@@ -5,9 +5,10 @@
  */
 import type { Page } from 'playwright-core';
 import type { Period } from '../../../src/shared/period';
-import type { HostMessage, ImportStatus, SourcesInfo, WebviewCommand } from '../../../src/shared/protocol';
+import type { Billing, HostMessage, ImportStatus, SourcesInfo, WebviewCommand } from '../../../src/shared/protocol';
+import type { Scope } from '../../../src/shared/queries';
 import type { StoreApi } from '../../../src/extension/store/storeApi';
-import { DashboardController } from '../../../src/extension/views/dashboard/dashboardController';
+import { DashboardController, type ExportJob } from '../../../src/extension/views/dashboard/dashboardController';
 
 export const HOST_BINDING = '__claudeUsageHostPost';
 
@@ -21,12 +22,19 @@ export interface HostBridgeOptions {
   importStatus?: ImportStatus;
   /** Keep the page's messages unanswered until `release()` (to see the loading state). */
   hold?: boolean;
+  /** The open workspace's folders (default none) and its name; the scope starts as `scope` (default all). */
+  workspace?: { name: string; folders: string[] };
+  scope?: Scope;
+  billing?: Billing;
 }
 
 export class HostBridge {
   readonly fromPage: unknown[] = [];
   readonly toPage: HostMessage[] = [];
   readonly commands: WebviewCommand[] = [];
+  /** Exports the page asked for (the host would show a save dialog and write the file). */
+  readonly exports: ExportJob[] = [];
+  scope: Scope;
   /** Errors the controller threw while handling a page message (it should not throw; kept for assertions). */
   readonly hostErrors: unknown[] = [];
   readonly controller: DashboardController;
@@ -41,6 +49,7 @@ export class HostBridge {
 
   constructor(private readonly o: HostBridgeOptions) {
     this.period = o.period ?? '24h';
+    this.scope = o.scope ?? 'all';
     this.now = o.now;
     this.importStatus = o.importStatus ?? { running: false, filesDone: 0, filesTotal: 0, calls: 0 };
     this.held = o.hold ? [] : null;
@@ -53,7 +62,15 @@ export class HostBridge {
       period: { get: () => this.period, set: (p) => (this.period = p) },
       now: () => this.now,
       sources: () => o.sources ?? { claudeDirs: ['/home/dev/.claude'], proxyEnabled: false },
-      costLabel: () => o.costLabel ?? 'API prices',
+      costLabel: () => o.costLabel ?? (o.billing === 'subscription' ? 'API-equivalent (Pro/Max subscription)' : 'API prices'),
+      billing: () => o.billing ?? 'api',
+      scope: {
+        get: () => this.scope,
+        set: (scope) => (this.scope = scope),
+        folders: () => o.workspace?.folders ?? [],
+        workspace: () => ({ name: o.workspace?.name ?? null, folders: o.workspace?.folders.length ?? 0 }),
+      },
+      exportRecords: (job) => this.exports.push(job),
       importStatus: () => this.importStatus,
       revision: () => this.revision,
       onCommand: (c) => this.commands.push(c),
@@ -100,6 +117,12 @@ export class HostBridge {
   setImportStatus(status: ImportStatus): void {
     this.importStatus = status;
     this.controller.notifyImportStatus(status);
+  }
+
+  /** The scope changed elsewhere (the status bar's command). */
+  setScopeFromHost(scope: Scope): void {
+    this.scope = scope;
+    this.controller.notifyScope();
   }
 
   /** The period changed elsewhere (the status bar's command). */

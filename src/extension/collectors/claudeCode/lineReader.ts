@@ -18,6 +18,8 @@ export interface LineReaderOptions {
    * a safe point to record what was read (a line in progress starts at that offset).
    */
   checkpoint?: (endOffset: number, lines: number) => void;
+  /** Checked after every chunk: true stops reading there (the outcome says so; lines handed over stay valid). */
+  stopped?: () => boolean;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface ReadOutcome {
   endOffset: number;
   bytesRead: number;
   lines: number;
+  /** Reading stopped early on request; endOffset is still just after the last line taken. */
+  stopped?: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -112,6 +116,7 @@ export async function readLines(
     offset += n;
     options.checkpoint?.(endOffset, lines);
     if (options.pause) await options.pause();
+    if (options.stopped?.()) return { endOffset, bytesRead: offset - from, lines, stopped: true };
   }
 
   if (endOffset < offset) {

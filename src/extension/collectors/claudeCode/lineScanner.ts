@@ -66,11 +66,17 @@ interface CompiledKey {
   bytes: Buffer;
   name: string;
   field: CompiledField;
+  /** The name is one of the scan's tags. */
+  tag: boolean;
 }
 type CompiledField = 'value' | 'tag' | 'bulk' | CompiledSchema;
 interface CompiledSchema {
-  /** Keys by byte length. */
-  byLength: Array<CompiledKey[] | undefined>;
+  /** Keys by a code of their length, first and last byte (see keyCode); usually one candidate per code. */
+  byCode: Map<number, CompiledKey[]>;
+}
+
+function keyCode(length: number, first: number, last: number): number {
+  return (length << 16) | (first << 8) | last;
 }
 
 /** Bytes that end the plain run of a string: quote, backslash, and the control characters JSON forbids raw. */
@@ -88,17 +94,22 @@ function slices(b: Buffer): Slicer {
   return b as unknown as Slicer;
 }
 
-const compiled = new WeakMap<Schema, CompiledSchema>();
+const compiledByTags = new WeakMap<ReadonlySet<string>, WeakMap<Schema, CompiledSchema>>();
 
-function compile(schema: Schema): CompiledSchema {
-  let c = compiled.get(schema);
+function compile(schema: Schema, tags: ReadonlySet<string>): CompiledSchema {
+  let forTags = compiledByTags.get(tags);
+  if (!forTags) compiledByTags.set(tags, (forTags = new WeakMap()));
+  let c = forTags.get(schema);
   if (c) return c;
-  c = { byLength: [] };
-  compiled.set(schema, c);
+  c = { byCode: new Map() };
+  forTags.set(schema, c);
   for (const [name, field] of Object.entries(schema)) {
     const bytes = Buffer.from(name);
-    const list = (c.byLength[bytes.length] ??= []);
-    list.push({ bytes, name, field: typeof field === 'string' ? field : compile(field) });
+    if (bytes.length === 0) continue;
+    const code = keyCode(bytes.length, bytes[0], bytes[bytes.length - 1]);
+    let list = c.byCode.get(code);
+    if (!list) c.byCode.set(code, (list = []));
+    list.push({ bytes, name, field: typeof field === 'string' ? field : compile(field, tags), tag: tags.has(name) });
   }
   return c;
 }
@@ -116,7 +127,7 @@ export function scanLine(line: Buffer, start: number, end: number, schema: Schem
   const s = new Scanner(line, end + 1, tags);
   try {
     const obj: JsonObject = {};
-    const after = s.object(start, compile(schema), obj);
+    const after = s.object(start, compile(schema, tags), obj);
     if (s.skipSpace(after) !== end + 1) return undefined;
     return { obj, bulk: s.bulk, tagged: s.tagged };
   } catch (e: unknown) {
@@ -162,7 +173,7 @@ class Scanner {
       if (b[i] !== COLON) throw NOT_SCANNABLE;
       i = this.skipSpace(i + 1);
       const key = this.lookup(schema, keyStart, keyEnd);
-      if (key && !this.tagged && this.tags.has(key.name)) this.tagged = true;
+      if (key !== undefined && key.tag) this.tagged = true;
       if (!key) i = this.skipStrict(i);
       else if (key.field === 'bulk') {
         const c = b[i];
@@ -199,13 +210,15 @@ class Scanner {
   }
 
   private lookup(schema: CompiledSchema, from: number, to: number): CompiledKey | undefined {
-    const list = schema.byLength[to - from];
-    if (!list) return undefined;
+    if (to <= from) return undefined;
     const b = this.b;
-    outer: for (const k of list) {
-      const kb = k.bytes;
-      for (let j = 0; j < kb.length; j++) if (b[from + j] !== kb[j]) continue outer;
-      return k;
+    const list = schema.byCode.get(keyCode(to - from, b[from], b[to - 1]));
+    if (list === undefined) return undefined;
+    for (let n = 0; n < list.length; n++) {
+      const kb = list[n].bytes;
+      let j = 1;
+      while (j < kb.length - 1 && b[from + j] === kb[j]) j++;
+      if (j >= kb.length - 1) return list[n];
     }
     return undefined;
   }
