@@ -217,6 +217,14 @@ describe('subscription billing', () => {
     assert.match(await o.d.text(TestIds.costLabel), /API-equivalent/);
     assert.match(await o.d.text(TestIds.cache), /API-equivalent/);
     assert.match((await o.d.byId(cardValueId('totalCost')).getAttribute('title')) ?? '', /not billed/);
+    for (const panel of [TestIds.costChart, TestIds.sourceDonut, TestIds.models, TestIds.topConsumers]) {
+      assert.equal((await o.d.byId(panel).locator('.panel-subtitle').innerText()).trim(), 'API-equivalent', panel);
+    }
+    assert.equal((await o.d.byId(TestIds.recordsTable).locator('th.col-cost').innerText()).trim().toLowerCase(), 'api-eq. cost');
+
+    const api = await session.open(store);
+    assert.equal((await api.d.byId('card-totalCost').locator('.card-label').innerText()).trim().toLowerCase(), 'total cost');
+    assert.equal(await api.d.byId(TestIds.costChart).locator('.panel-subtitle').isVisible(), false);
     await assertClean(o);
   });
 });

@@ -20,6 +20,8 @@ function client(timeoutMs = 5_000) {
       snapshot: (s: Snapshot) => pushed.push(`snapshot:${s.revision}`),
       dataChanged: (rev) => pushed.push(`dataChanged:${rev}`),
       periodChanged: (p) => pushed.push(`period:${p}`),
+      scopeChanged: (scope, ws) => pushed.push(`scope:${scope}:${ws.name}:${ws.folders}`),
+      billingChanged: (billing, label) => pushed.push(`billing:${billing}:${label}`),
       importStatus: (s) => pushed.push(`import:${s.running}`),
       hostError: (m) => pushed.push(`error:${m}`),
     },
@@ -75,9 +77,17 @@ test('pushed messages reach their handlers; junk is ignored', () => {
   c.handleMessage({ type: 'dataChanged', revision: 7, now: 1 });
   c.handleMessage({ type: 'periodChanged', period: '7d' });
   c.handleMessage({ type: 'periodChanged', period: '1y' });
+  c.handleMessage({ type: 'periodChanged', period: 'custom:2026-11-01..2026-11-15' });
+  c.handleMessage({ type: 'periodChanged', period: 'custom:2026-11-15..2026-11-01' });
+  c.handleMessage({ type: 'scopeChanged', scope: 'workspace', workspace: { name: 'shop', folders: 2 } });
+  c.handleMessage({ type: 'scopeChanged', scope: 'mine', workspace: { name: 'shop', folders: 2 } });
+  c.handleMessage({ type: 'billingChanged', billing: 'subscription', costLabel: 'API-equivalent' });
+  c.handleMessage({ type: 'billingChanged', billing: 'free', costLabel: 'x' });
   c.handleMessage({ type: 'importStatus', status: { running: true, filesDone: 0, filesTotal: 1, calls: 0 } });
   for (const junk of [null, 'x', 42, {}, { type: 'reply' }, { type: 'nope' }]) c.handleMessage(junk);
-  assert.deepEqual(pushed, ['dataChanged:7', 'period:7d', 'import:true']);
+  assert.deepEqual(pushed, [
+    'dataChanged:7', 'period:7d', 'period:custom:2026-11-01..2026-11-15', 'scope:workspace:shop:2', 'billing:subscription:API-equivalent', 'import:true',
+  ]);
   assert.equal(isHostMessage({ type: 'reply', inReplyTo: '1' }), false);
 });
 

@@ -93,6 +93,20 @@ describe('cache accounting', () => {
     assert.ok(whole && whole.savedNanos > 0 && whole.writeCostNanos > 0 && whole.writePremiumNanos > 0, 'the fixture exercises every figure');
   });
 
+  it('asked again (the memo of call-by-call splits), and after a new call joins a bucket, the answer stays exact', async () => {
+    const own = await benchWith(calls, pricer);
+    const range = { from: FROM, to: TO };
+    const ask = () => own.queries.dashboard({ range, timeZone: 'UTC', granularity: 'day', topBy: 'cost' }).cache;
+    assert.deepEqual(ask(), reference(pricer, calls, range));
+    assert.deepEqual(ask(), reference(pricer, calls, range), 'the same from the memo');
+    // A long-context call in the bucket of an existing one: the bucket's group changes, its old split is not reused.
+    const first = calls.find((c) => c.model === 'claude-sonnet-4-5' && c.tokens.cacheRead > 200_000);
+    assert.ok(first);
+    const extra: CallInput = { ...first, key: 'msg_cache_extra', ts: first.ts + 1, tokens: { ...first.tokens, cacheRead: 230_000, cacheWrite1h: 5 } };
+    own.recorder.record([extra]);
+    assert.deepEqual(ask(), reference(pricer, [...calls, extra], range));
+  });
+
   it('the fixture really has long-context, fast, residency and web-search calls (so the call-by-call path runs)', () => {
     const special = calls.filter((c) => {
       const b = pricer.priceBreakdown(c);

@@ -69,6 +69,7 @@ describe('several instances in worker threads on one storage folder', () => {
     // Everyone imports the same transcripts and records its own API calls, plus some calls all of them record.
     const victim = instances[writers.indexOf(true)];
     let killedAfter = -1;
+    const scans: string[] = [];
     const work = instances.map(async (inst, n) => {
       const imported = inst.store.startClaudeCode({ configDirs: fx.configDirs, watch: false });
       for (let k = 0; k < CALLS_PER_INSTANCE; ) {
@@ -93,7 +94,8 @@ describe('several instances in worker threads on one storage folder', () => {
         }
         await sleep(n * 3);
       }
-      await imported;
+      const stats = await imported;
+      scans.push(`${inst.name}: ${stats.calls} calls from ${stats.files} files (${stats.skippedLines} lines skipped)`);
     });
     await Promise.all(work);
     assert.ok(killedAfter > 0, 'the writer was ended mid-way');
@@ -114,7 +116,9 @@ describe('several instances in worker threads on one storage folder', () => {
     } catch (e: unknown) {
       const lines = sets.map((s) => new Set(s.split('\n')));
       const diff = lines.map((l, n) => [...l].filter((x) => !lines[(n + 1) % lines.length].has(x)).slice(0, 5));
-      throw new Error(`${String(e)}: sizes ${lines.map((l) => l.size).join(', ')} of ${expectedKeys.size}; differences ${JSON.stringify(diff)}`);
+      const have = new Set(sets[0].split('\n').map((l) => l.split('|')[0]));
+      const lost = [...expectedKeys].filter((k) => !have.has(k)).slice(0, 8);
+      throw new Error(`${String(e)}: sizes ${lines.map((l) => l.size).join(', ')} of ${expectedKeys.size}; differences ${JSON.stringify(diff)}; missing ${lost.join(' ')}; scans ${scans.join('; ')}`);
     }
     const records = await allRecords(survivors[0].store);
     for (const key of expectedKeys) assert.ok(records.has(key), `lost: ${key}`);

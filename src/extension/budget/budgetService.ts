@@ -84,8 +84,10 @@ export class BudgetService extends Disposable {
   private show(alert: Alert): void {
     const text = alertMessage(alert, this.deps.subscription());
     const over = alert.type === 'budget' && alert.alert.level === 'over';
-    const show = over ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    void show(text, 'Open Dashboard', 'Budget Settings').then((choice) => {
+    const shown = over
+      ? vscode.window.showErrorMessage(text, 'Open Dashboard', 'Budget Settings')
+      : vscode.window.showWarningMessage(text, 'Open Dashboard', 'Budget Settings');
+    void shown.then((choice) => {
       if (choice === 'Open Dashboard') this.deps.openDashboard();
       else if (choice === 'Budget Settings') this.deps.openSettings();
     });

@@ -16,6 +16,15 @@ import { addFilter, type Fact, type FactFilter } from './facts';
 
 /** At most this many calls are re-read per query; groups beyond it count as unsplit rather than slow the dashboard. */
 export const MAX_CALLS_REPRICED = 50_000;
+/** Remembered call-by-call splits (see SplitMemo); cleared when it grows past this. */
+export const MAX_MEMO_ENTRIES = 200_000;
+
+/**
+ * Splits of groups that had to be read call by call, kept between queries (a live dashboard asks every few seconds,
+ * and closed 15-minute buckets do not change). The key holds the group's calls, cost and token sums and the price
+ * version, so a changed group or new prices never hit an old entry.
+ */
+export type SplitMemo = Map<string, { split: Split; unsplit: number }>;
 
 interface Rates {
   input: number;
@@ -26,7 +35,7 @@ interface Rates {
 }
 
 /** Money per category, summed. */
-interface Split {
+export interface Split {
   readCost: number;
   readAtInput: number;
   writeCost: number;
@@ -71,6 +80,7 @@ export class CacheAccountant {
     private readonly pricer: Pricer | null,
     private readonly modelName: (id: number) => string,
     private readonly filter: FactFilter,
+    private readonly memo: SplitMemo = new Map(),
   ) {}
 
   add(fact: Fact): void {
@@ -163,12 +173,24 @@ export class CacheAccountant {
   }
 
   private splitCallByCall(g: Group): void {
+    const key = [
+      this.pricer?.version, this.filter.projectIdsJson, g.source, g.consumerId, g.modelId, g.from, g.to, g.calls, g.cost,
+      g.input, g.cacheWrite5m, g.cacheWrite1h, g.cacheRead, g.output,
+    ].join('|');
+    const known = this.memo.get(key);
+    if (known) {
+      this.addSplit(g.modelId, known.split);
+      this.unsplitCalls += known.unsplit;
+      return;
+    }
     const breakdown = this.pricer?.priceBreakdown?.bind(this.pricer);
     if (!breakdown || this.repriced + g.calls > MAX_CALLS_REPRICED) {
       this.unsplitCalls += g.calls;
       return;
     }
     this.repriced += g.calls;
+    const split: Split = { readCost: 0, readAtInput: 0, writeCost: 0, writeAtInput: 0 };
+    const unsplitBefore = this.unsplitCalls;
     const model = this.modelName(g.modelId);
     const where = [ROWS_OF_GROUP];
     const params: SqlValue[] = [g.consumerId, g.from, g.to, g.modelId, g.source];
@@ -193,15 +215,16 @@ export class CacheAccountant {
       }
       const writes = num(row[2]) + num(row[3]);
       const inputRate = num(row[1]) > 0 ? b.inputNanos / num(row[1]) : null;
-      this.addSplit(g.modelId, {
-        readCost: b.cacheReadNanos,
-        readAtInput: b.cacheReadAtInputRateNanos,
-        writeCost: b.cacheWrite5mNanos + b.cacheWrite1hNanos,
-        // The card's input rate, read back from the read-at-input figure when the call had no uncached input.
-        writeAtInput: writes * (inputRate ?? (num(row[4]) > 0 ? b.cacheReadAtInputRateNanos / num(row[4]) : this.cardInputRate(model, row))),
-      });
+      split.readCost += b.cacheReadNanos;
+      split.readAtInput += b.cacheReadAtInputRateNanos;
+      split.writeCost += b.cacheWrite5mNanos + b.cacheWrite1hNanos;
+      // The card's input rate, read back from the read-at-input figure when the call had no uncached input.
+      split.writeAtInput += writes * (inputRate ?? (num(row[4]) > 0 ? b.cacheReadAtInputRateNanos / num(row[4]) : this.cardInputRate(model, row)));
     });
     if (seen < g.calls) this.unsplitCalls += g.calls - seen;
+    this.addSplit(g.modelId, split);
+    if (this.memo.size >= MAX_MEMO_ENTRIES) this.memo.clear();
+    this.memo.set(key, { split, unsplit: this.unsplitCalls - unsplitBefore });
   }
 
   /** Input rate of the call's card when the call had neither uncached input nor cache reads (rare: writes only). */

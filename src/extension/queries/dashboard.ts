@@ -8,7 +8,7 @@ import type { ConsumerStat, DashboardData, DashboardQuery, SeriesPoint, SourceSl
 import type { Pricer } from '../pricing';
 import type { Db } from '../store/db';
 import { sourceFromCode } from '../store/sourceCodes';
-import { CacheAccountant } from './cacheAccounting';
+import { CacheAccountant, type SplitMemo } from './cacheAccounting';
 import { checkGranularity, checkRange, checkTopBy, clampInt } from './checkQuery';
 import { addMeasures, eachFact, emptyMeasures, firstAndLast, tokenTotal, type FactFilter, type Measures } from './facts';
 import { checkTimeZone, localBuckets } from './localBuckets';
@@ -25,8 +25,11 @@ interface ConsumerTotals {
   bySource: Array<{ cost: number; tokens: number }>;
 }
 
-/** `filter` carries the resolved project scope (or nothing); `pricer` splits costs for the cache accounting. */
-export function dashboard(db: Db, query: DashboardQuery, filter: FactFilter, pricer: Pricer | null): DashboardData {
+/**
+ * `filter` carries the resolved project scope (or nothing); `pricer` splits costs for the cache accounting, and
+ * `memo` keeps the splits it had to compute call by call for the next query.
+ */
+export function dashboard(db: Db, query: DashboardQuery, filter: FactFilter, pricer: Pricer | null, memo?: SplitMemo): DashboardData {
   const range = checkRange(query.range);
   const timeZone = checkTimeZone(query.timeZone);
   const granularity = checkGranularity(query.granularity);
@@ -41,7 +44,7 @@ export function dashboard(db: Db, query: DashboardQuery, filter: FactFilter, pri
     }
     return name;
   };
-  const cache = new CacheAccountant(db, pricer, modelName, filter);
+  const cache = new CacheAccountant(db, pricer, modelName, filter, memo);
   const models = new ModelTotals();
   if (!(range.to > range.from)) {
     return {

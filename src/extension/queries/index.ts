@@ -3,6 +3,7 @@ import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary,
 import type { TimeRange } from '../../shared/period';
 import { createPricer, type Pricer } from '../pricing';
 import type { Db } from '../store/db';
+import type { SplitMemo } from './cacheAccounting';
 import { checkRange } from './checkQuery';
 import { dashboard } from './dashboard';
 import type { FactFilter } from './facts';
@@ -13,6 +14,7 @@ import { summaryOver } from './summary';
 
 export class Queries {
   private fallbackPricer: Pricer | null = null;
+  private readonly splits: SplitMemo = new Map();
 
   /**
    * `pricer` (optional) returns the pricer the store prices with, so the cache accounting splits costs by the same
@@ -33,7 +35,7 @@ export class Queries {
 
   dashboard(query: DashboardQuery): DashboardData {
     if (typeof query !== 'object' || query === null) throw new Error('dashboard() expects a query object');
-    return dashboard(this.db, query, this.scope(query.projects), this.currentPricer());
+    return dashboard(this.db, query, this.scope(query.projects), this.currentPricer(), this.splits);
   }
 
   records(query: RecordsQuery): RecordsPage {

@@ -165,7 +165,9 @@ export class DatabaseFile {
       },
       mergeDisk: () => this.mergeDisk(),
       setSavingEnabled: (enabled) => {
-        if (deps.isCurrent()) this.saver.setEnabled(enabled);
+        if (!deps.isCurrent()) return;
+        this.saver.setEnabled(enabled);
+        if (!enabled) deps.trouble.clear('save');
       },
       saveNow: () => {
         if (deps.isCurrent()) void this.saver.save();

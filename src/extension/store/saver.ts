@@ -64,8 +64,11 @@ export class Saver {
    */
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
-    if (!enabled) this.cancelTimer();
-    else if (this.dirty) this.schedule(this.delayMs);
+    if (!enabled) {
+      this.cancelTimer();
+      // Saving is someone else's job now; if it fails again once this instance saves again, say so again.
+      this.failing = false;
+    } else if (this.dirty) this.schedule(this.delayMs);
   }
 
   /** Saves now if anything changed (after any save in progress). Never rejects. */

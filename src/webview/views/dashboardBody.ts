@@ -4,7 +4,7 @@
  */
 import type { Granularity, Period } from '../../shared/period';
 import type { DashboardData, RecordsPage, TopBy } from '../../shared/queries';
-import { h } from '../dom';
+import { h, setText } from '../dom';
 import type { ThemeColors } from '../theme';
 import { CachePanelView } from './cachePanel';
 import { CardsView } from './cards';
@@ -65,6 +65,7 @@ export class DashboardBody {
 
   /** Views are updated only while visible, so the charts measure a laid-out canvas. */
   show(data: DashboardData, o: { granularity: Granularity; period: Period; topBy: TopBy; selectedKey: string | null; costLabel: string; subscription: boolean; allowsHourly: boolean }): void {
+    this.setCostBasis(o.subscription);
     this.cards.update(data.summary, o.costLabel, o.subscription);
     this.costChart.setHourlyAllowed(o.allowsHourly);
     this.costChart.update(data.series, o.granularity, o.period);
@@ -72,6 +73,15 @@ export class DashboardBody {
     this.models.update(data.byModel ?? []);
     this.cache.update(data.cache, o.subscription);
     this.top.update(data.topConsumers, o.topBy, o.selectedKey);
+  }
+
+  /** With a subscription every money panel says its amounts are API-equivalent. */
+  private setCostBasis(subscription: boolean): void {
+    for (const panel of [this.costChart.element, this.donut.element, this.models.element, this.top.element]) {
+      const subtitle = panel.querySelector('.panel-subtitle');
+      if (subtitle) setText(subtitle, subscription ? 'API-equivalent' : '');
+    }
+    this.records.setCostHeader(subscription ? 'API-eq. cost' : 'Cost');
   }
 
   showRecords(page: RecordsPage, now: number, avgCostNanos: number | null): void {

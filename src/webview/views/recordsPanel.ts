@@ -143,6 +143,10 @@ export class RecordsPanel {
     this.pagination.element.hidden = none;
   }
 
+  setCostHeader(label: string): void {
+    this.table.setCostHeader(label);
+  }
+
   setBusy(busy: boolean): void {
     this.element.classList.toggle('is-busy', busy);
     this.tableWrap.setAttribute('aria-busy', String(busy));

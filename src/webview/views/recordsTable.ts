@@ -41,6 +41,11 @@ export class RecordsTable {
     replaceChildren(this.body, ...rows.map((r) => this.row(r, now, avgCostNanos)));
   }
 
+  setCostHeader(label: string): void {
+    const th = this.element.querySelector('th.col-cost');
+    if (th) setText(th, label);
+  }
+
   /** Refreshes the "3 min ago" texts against a new clock reading. */
   tick(now: number): void {
     for (const cell of this.body.querySelectorAll<HTMLElement>('[data-ts]')) {

@@ -154,7 +154,7 @@ function parseScanned(bytes: Buffer, start: number, end: number, wantPrompt: Pro
     const sidechain = obj.type === 'progress' || obj.isSidechain === true;
     if (typeof wantPrompt === 'function' ? wantPrompt(sidechain) : wantPrompt) {
       for (const span of scanned.bulk) {
-        if (span.key !== 'content') continue;
+        if (span.key !== 'content' || !span.live) continue;
         try {
           span.holder.content = JSON.parse(bytes.toString('utf8', span.start, span.end)) as unknown;
         } catch {

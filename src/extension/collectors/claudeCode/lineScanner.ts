@@ -33,6 +33,11 @@ export interface BulkSpan {
   key: string;
   start: number;
   end: number;
+  /**
+   * False when JSON.parse would not keep this value: a later duplicate key replaced it (or replaced the object that
+   * held it). Its bytes were still skipped without being looked at.
+   */
+  live: boolean;
 }
 
 export interface ScannedLine {
@@ -129,6 +134,7 @@ export function scanLine(line: Buffer, start: number, end: number, schema: Schem
     const obj: JsonObject = {};
     const after = s.object(start, compile(schema, tags), obj);
     if (s.skipSpace(after) !== end + 1) return undefined;
+    if (s.replacedObject) s.dropUnreachable(obj);
     return { obj, bulk: s.bulk, tagged: s.tagged };
   } catch (e: unknown) {
     if (e instanceof NotScannable) return undefined;
@@ -139,6 +145,8 @@ export function scanLine(line: Buffer, start: number, end: number, schema: Schem
 class Scanner {
   readonly bulk: BulkSpan[] = [];
   tagged = false;
+  /** A duplicate key replaced a walked object (whose bulk spans then no longer count). */
+  replacedObject = false;
   /** Set by string(): whether the last string scanned had an escape sequence, and whether it was all ASCII. */
   private escaped = false;
   private ascii = true;
@@ -181,14 +189,16 @@ class Scanner {
         // A later duplicate replaces an earlier one, as in JSON.parse. (A key is bulk or not by its name, so a bulk
         // key never has a value to replace.)
         if (this.bulk.length > 0) this.dropSpan(into, key.name);
-        this.bulk.push({ holder: into, key: key.name, start: i, end: valueEnd });
+        this.bulk.push({ holder: into, key: key.name, start: i, end: valueEnd, live: true });
         i = valueEnd;
       } else if (typeof key.field === 'object' && b[i] === OPEN_OBJECT) {
+        if (into[key.name] !== undefined) this.replacedObject = true;
         const child: JsonObject = {};
         i = this.object(i, key.field, child);
         into[key.name] = child;
       } else {
         const valueStart = i;
+        if (typeof key.field === 'object' && into[key.name] !== undefined) this.replacedObject = true;
         i = this.valueInto(i, into, key.name);
         if (key.field === 'tag' && !this.tagged && b[valueStart] === QUOTE) {
           const v = into[key.name];
@@ -204,9 +214,18 @@ class Scanner {
   }
 
   private dropSpan(into: JsonObject, name: string): void {
-    for (let k = this.bulk.length - 1; k >= 0; k--) {
-      if (this.bulk[k].holder === into && this.bulk[k].key === name) this.bulk.splice(k, 1);
-    }
+    for (const span of this.bulk) if (span.holder === into && span.key === name) span.live = false;
+  }
+
+  /** After duplicate keys replaced walked objects: spans held by objects no longer in the result are not live. */
+  dropUnreachable(root: JsonObject): void {
+    const reachable = new Set<unknown>();
+    const visit = (o: JsonObject): void => {
+      reachable.add(o);
+      for (const v of Object.values(o)) if (typeof v === 'object' && v !== null && !Array.isArray(v)) visit(v as JsonObject);
+    };
+    visit(root);
+    for (const span of this.bulk) if (!reachable.has(span.holder)) span.live = false;
   }
 
   private lookup(schema: CompiledSchema, from: number, to: number): CompiledKey | undefined {

@@ -4,29 +4,17 @@
  * recorded, so a saved database never carries an offset past calls it does not hold.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { CallInput } from '../../../shared/callRecord';
 import type { ScanStats } from '../../store/storeApi';
 import type { CollectorDeps } from '../collector';
 import { DirCache } from './dirCache';
-import {
-  decodeFileState,
-  encodeFileState,
-  HEAD_BYTES,
-  headHash,
-  isUnchanged,
-  knownFileOf,
-  planRead,
-  type FileReadState,
-  type KnownFile,
-  type ReadPlan,
-} from './fileReadState';
-import { parseLine } from './lineParser';
-import { readLines } from './lineReader';
-import type { AgentMeta } from './names';
+import { decodeFileState, isUnchanged, knownFileOf, type KnownFile } from './fileReadState';
+import { MetaCache, readTranscriptFile, type ReadJob, type ReadPiece, type ReadResult } from './fileReader';
+import { bundledReaderEntry, ReaderPool } from './readerPool';
 import { ScanLog } from './scanLog';
-import { readAgentMeta, readCustomTitle, sidecarMtime } from './sidecars';
-import { emptyContext, TranscriptContext, type ContextState } from './transcriptContext';
+import { readCustomTitle, sidecarMtime } from './sidecars';
 import {
   emptyListing,
   errorCode,
@@ -52,6 +40,15 @@ export interface ScannerTuning {
   chunkBytes?: number;
   /** Chunks between intermediate commits inside one file (default 32). */
   checkpointChunks?: number;
+  /**
+   * The file reader threads run (a bundle holding readerWorker.ts); default: the running bundle, when there is one;
+   * null: never use reader threads.
+   */
+  readerEntry?: string | null;
+  /** Reader threads for a large scan (default: the cores but one, at most MAX_READER_THREADS). */
+  readerThreads?: number;
+  /** New bytes a scan must have to start reader threads (default POOL_MIN_BYTES). */
+  poolMinBytes?: number;
 }
 
 export interface ScanOutcome {
@@ -62,6 +59,8 @@ export interface ScanOutcome {
   /** `<projectDir>\0<sessionId>` of conversations written to recently: their folders are worth watching. */
   activeSessions: Set<string>;
   full: boolean;
+  /** Reader threads the scan parsed with (0: all in this thread). */
+  readers: number;
 }
 
 const FLUSH_CALLS = 2000;
@@ -70,8 +69,35 @@ const YIELD_MS = 8;
 const PROGRESS_MS = 200;
 const SLOW_SCAN_MS = 250;
 const ACTIVE_WINDOW_MS = 48 * 3_600_000;
-/** Read chunks (of 1 MB) between intermediate commits inside one large file. */
-const CHECKPOINT_CHUNKS = 32;
+/** Reader threads pay off for large imports only (a thread costs a bundle load and its memory). */
+export const POOL_MIN_BYTES = 32 * 1024 * 1024;
+export const MAX_READER_THREADS = 3;
+/** Files parsed ahead per reader thread: enough to keep it busy, few enough to bound what waits to be recorded. */
+const REMOTE_WINDOW_PER_THREAD = 4;
+/** A file this thread may read out of turn while waiting for the next one (its calls wait in memory meanwhile). */
+const STEAL_MAX_BYTES = 4 * 1024 * 1024;
+
+/** One listed file during a scan, in listing order. */
+interface Slot {
+  file: TranscriptFile;
+  /** From the stat; undefined when the file could not be stat'ed (or is gone). */
+  mtime?: number;
+  /** What to read; absent when the file is unchanged. */
+  job?: ReadJob;
+  /** Roughly how much is new (for choosing reader threads and what to read out of turn). */
+  newBytes: number;
+  state: 'waiting' | 'remote' | 'local' | 'done';
+  /** Pieces read before the file's turn to be recorded. */
+  pieces: ReadPiece[];
+  /** The file is being recorded: pieces go to the batch as they arrive. */
+  streaming: boolean;
+  settled: boolean;
+  done?: Promise<void>;
+  stop?: () => void;
+  result?: ReadResult;
+  stopped?: boolean;
+  failure?: unknown;
+}
 
 interface PendingState {
   path: string;
@@ -90,7 +116,9 @@ export class TranscriptScanner {
   private cancelRequested = false;
   private lastYield = 0;
   private readonly log: ScanLog;
-  private metaCache = new Map<string, AgentMeta | undefined>();
+  private metaCache = new MetaCache();
+  /** The running scan's statistics (pieces arriving from reader threads add to them). */
+  private currentStats: ScanStats = emptyStats();
   private batch: Batch = newBatch();
   /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
   private failedPaths = new Set<string>();
@@ -126,10 +154,11 @@ export class TranscriptScanner {
   async scan(request: ScanRequest): Promise<ScanOutcome> {
     const t0 = performance.now();
     this.cancelRequested = this.abandoned;
-    this.metaCache = new Map();
+    this.metaCache = new MetaCache();
     this.failedPaths = new Set();
     this.log.beginScan();
-    const stats: ScanStats = { files: 0, filesRead: 0, bytesRead: 0, linesRead: 0, calls: 0, skippedLines: 0, ms: 0 };
+    const stats: ScanStats = emptyStats();
+    this.currentStats = stats;
     const full = request.projectDirs === undefined;
     const roots = this.roots();
     const listing = emptyListing();
@@ -150,30 +179,227 @@ export class TranscriptScanner {
     const files = listing.files;
     stats.files = files.length;
     const progress = new ProgressReporter(this.deps, request, t0, files.length);
-    let done = 0;
+    const slots: Slot[] = [];
+    let newBytes = 0;
     for (let i = 0; i < files.length && !this.cancelRequested; i++) {
-      const f = files[i];
-      try {
-        const mtime = await this.processFile(f, listing, stats);
-        if (mtime !== undefined) {
-          this.log.clear(f.path);
-          if (Date.now() - mtime < ACTIVE_WINDOW_MS) activeSessions.add(`${f.projectDir}\0${f.sessionId}`);
-        }
-      } catch (e: unknown) {
-        // A bug or an I/O error on one file must not stop the import: report it and go on.
-        this.log.once(f.path, 'error', `Claude Code transcript ${f.path}: could not be read (${describe(e)}).`);
-      }
-      if (this.batch.calls.length >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
-      done = i + 1;
-      progress.update(done, stats.calls);
+      const slot = this.decide(files[i], listing);
+      slots.push(slot);
+      if (slot.job) newBytes += slot.newBytes;
       await this.pause();
+    }
+    const pool = this.startPool(slots, newBytes);
+    let done = 0;
+    try {
+      done = await this.readAll(slots, pool, stats, activeSessions, progress);
+    } finally {
+      pool?.close();
     }
     this.flush();
     if (full && !this.cancelRequested) this.forgetVanished(listing, roots);
     this.log.endScan();
     stats.ms = Math.round(performance.now() - t0);
     progress.done(done, stats.calls);
-    return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full };
+    const readers = pool?.size ?? 0;
+    return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full, readers };
+  }
+
+  /**
+   * Reads the files that changed and records them in file order. With reader threads, files are parsed ahead in the
+   * threads (a window of a few files) while this thread records; when the file to record next is not ready, this
+   * thread reads a small file further ahead itself. Returns how many files are done.
+   */
+  private async readAll(slots: Slot[], pool: ReaderPool | undefined, stats: ScanStats, active: Set<string>, progress: ProgressReporter): Promise<number> {
+    const window = pool ? pool.size * REMOTE_WINDOW_PER_THREAD : 0;
+    let head = 0;
+    let ahead = 0;
+    while (head < slots.length) {
+      if (this.cancelRequested && slots[head].state === 'waiting') break;
+      ahead = Math.max(ahead, head);
+      if (pool && !this.cancelRequested) {
+        while (ahead < slots.length && !pool.broken && pool.inFlight < window) this.dispatch(slots[ahead++], pool);
+      }
+      const slot = slots[head];
+      if (slot.state === 'remote' && !slot.streaming) {
+        // Its turn: what arrived so far is recorded, the rest as it arrives (a huge file never piles up here).
+        slot.streaming = true;
+        for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
+      }
+      if (slot.state === 'remote') {
+        if (!slot.settled && !this.cancelRequested && ahead < slots.length && slots[ahead].newBytes <= STEAL_MAX_BYTES) {
+          // The head is still being parsed elsewhere: parse a small file further on meanwhile.
+          await this.readHere(slots[ahead++], false);
+          continue;
+        }
+        await this.settle(slot);
+      } else if (slot.state === 'waiting') {
+        await this.readHere(slot, true);
+      }
+      slot.streaming = true;
+      for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
+      this.finish(slot, stats, active);
+      slot.job = undefined;
+      head++;
+      if (this.batch.calls.length >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
+      progress.update(head, stats.calls);
+      await this.pause();
+    }
+    return head;
+  }
+
+  /** One stat: unchanged files are done; a changed file becomes a read job. */
+  private decide(f: TranscriptFile, listing: Listing): Slot {
+    const slot: Slot = { file: f, state: 'done', newBytes: 0, pieces: [], streaming: false, settled: false };
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(f.path, { throwIfNoEntry: false });
+    } catch (e: unknown) {
+      this.log.once(f.path, 'warn', `Cannot read ${f.path} (${describe(e)}); skipped until it is readable.`);
+      return slot;
+    }
+    if (!st) {
+      // Gone since the listing: forget its offset (its records stay).
+      if (!this.abandoned) this.deps.fileState.delete(f.path);
+      return slot;
+    }
+    const stored = this.deps.fileState.get(f.path);
+    const known = this.knownFile(f.path, stored);
+    const identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    const sidecarNow = f.kind === 'session' ? sidecarMtime(f.sidecarPath) : undefined;
+    const sidecarChanged = f.kind === 'session' && sidecarNow !== known?.sidecarMtime;
+    const unchanged = known !== undefined && isUnchanged(identity, known);
+    slot.mtime = st.mtimeMs;
+    if (unchanged && !sidecarChanged) return slot;
+    const job: ReadJob = {
+      file: f,
+      agentMeta: [...(listing.agentMeta.get(f.sessionId) ?? [])],
+      identity,
+      unchanged,
+      chunkBytes: this.tuning.chunkBytes,
+      checkpointChunks: this.tuning.checkpointChunks,
+    };
+    if (stored !== undefined) job.prevEncoded = stored;
+    if (sidecarChanged) {
+      job.sidecar = { mtimeMs: sidecarNow, title: f.sidecarPath && sidecarNow !== undefined ? readCustomTitle(f.sidecarPath) : undefined };
+    }
+    slot.job = job;
+    slot.state = 'waiting';
+    const appended = known && known.ino === identity.ino && identity.size >= known.size ? identity.size - known.size : identity.size;
+    slot.newBytes = Math.max(0, appended);
+    return slot;
+  }
+
+  /** Reader threads, for a scan with enough to read to be worth them (the first import); undefined: read here. */
+  private startPool(slots: Slot[], newBytes: number): ReaderPool | undefined {
+    const entry = this.tuning.readerEntry === undefined ? bundledReaderEntry() : (this.tuning.readerEntry ?? undefined);
+    const threads = this.tuning.readerThreads ?? Math.min(MAX_READER_THREADS, os.availableParallelism() - 1);
+    if (!entry || threads < 1 || this.cancelRequested) return undefined;
+    if (newBytes < (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) || slots.filter((s) => s.job).length < 2) return undefined;
+    try {
+      return new ReaderPool(entry, threads);
+    } catch (e: unknown) {
+      this.deps.log('info', `Claude Code import: reading in one thread (${describe(e)}).`);
+      return undefined;
+    }
+  }
+
+  private dispatch(slot: Slot, pool: ReaderPool): void {
+    if (slot.state !== 'waiting' || !slot.job) return;
+    const run = pool.run(slot.job, (piece) => {
+      if (slot.streaming) this.take(slot, piece, this.currentStats);
+      else slot.pieces.push(piece);
+    });
+    slot.state = 'remote';
+    slot.stop = run.stop;
+    slot.done = run.done.then(
+      (outcome) => {
+        slot.settled = true;
+        slot.result = outcome.stopped ? { kind: 'unchanged' } : outcome.result;
+        if (outcome.stopped) slot.stopped = true;
+      },
+      (e: unknown) => {
+        slot.settled = true;
+        slot.failure = e;
+      },
+    );
+  }
+
+  /** Waits for a file a reader thread is parsing; if the thread failed, reads the file here instead. */
+  private async settle(slot: Slot): Promise<void> {
+    if (this.cancelRequested && !slot.settled) slot.stop?.();
+    await slot.done;
+    if (slot.failure === undefined || this.abandoned) return;
+    // Read again here from the same stored state (pieces already recorded come again: recording them twice is a no-op).
+    slot.pieces = [];
+    slot.failure = undefined;
+    slot.state = 'waiting';
+    await this.readHere(slot, true);
+  }
+
+  /** Reads a file in this thread; pieces are recorded at once when `streaming` (the file is next in order). */
+  private async readHere(slot: Slot, streaming: boolean): Promise<void> {
+    if (slot.state !== 'waiting' || !slot.job) {
+      if (slot.state === 'waiting') slot.state = 'done';
+      return;
+    }
+    slot.state = 'local';
+    slot.streaming = streaming;
+    try {
+      slot.result = await readTranscriptFile(slot.job, {
+        onPiece: (piece) => {
+          if (slot.streaming) this.take(slot, piece, this.currentStats);
+          else slot.pieces.push(piece);
+        },
+        pause: () => this.pause(),
+        stopped: () => this.abandoned,
+        meta: (metaPath) => this.metaCache.get(metaPath),
+      });
+    } catch (e: unknown) {
+      slot.failure = e;
+    }
+    slot.settled = true;
+  }
+
+  /** Hands one piece of a file to the batch; an intermediate piece of a large file is recorded at once. */
+  private take(slot: Slot, piece: ReadPiece, stats: ScanStats): void {
+    stats.calls += piece.calls.length;
+    const b = this.batch;
+    for (const c of piece.calls) b.calls.push(c);
+    for (const r of piece.renames) b.renames.push(r);
+    b.states.push({ path: slot.file.path, encoded: piece.encoded, known: piece.known });
+    if (piece.checkpoint) this.flush();
+  }
+
+  /** After a file's pieces: its statistics and messages. */
+  private finish(slot: Slot, stats: ScanStats, active: Set<string>): void {
+    const f = slot.file;
+    if (slot.failure !== undefined) {
+      // A bug or an I/O error on one file must not stop the import: report it and go on.
+      this.log.once(f.path, 'error', `Claude Code transcript ${f.path}: could not be read (${describe(slot.failure)}).`);
+      return;
+    }
+    const result = slot.result;
+    if (slot.stopped || slot.mtime === undefined) return;
+    if (result?.kind === 'gone') return;
+    if (result?.kind === 'unreadable') {
+      this.log.once(f.path, 'warn', `Cannot open ${f.path} (${result.reason}); skipped until it is readable.`);
+      return;
+    }
+    if (result?.kind === 'read') {
+      if (result.replaced) {
+        this.deps.log('info', `Claude Code transcript ${f.path} was ${result.replaced}; reading it again (calls already recorded are kept once).`);
+      }
+      let described = 0;
+      result.badSamples.forEach((b, i) => {
+        if (this.log.badLine(f.path, b.line, b.reason, i)) described++;
+      });
+      this.log.fileBadLines(f.path, result.bad, described);
+      stats.filesRead++;
+      stats.bytesRead += result.bytesRead;
+      stats.linesRead += result.lines;
+      stats.skippedLines += result.bad;
+    }
+    this.log.clear(f.path);
+    if (Date.now() - slot.mtime < ACTIVE_WINDOW_MS) active.add(`${f.projectDir}\0${f.sessionId}`);
   }
 
   /** Existing projects roots, deduplicated by real path (~/.config/claude is often a link to ~/.claude). */
@@ -200,123 +426,6 @@ export class TranscriptScanner {
     for (const u of listing.unreadable) {
       this.log.once(u.path, 'warn', `Cannot read ${u.path} (${u.reason}); its Claude Code transcripts are skipped until it is readable.`);
     }
-  }
-
-  /** Reads what is new in one file; returns its mtime (undefined when it could not be read). */
-  private async processFile(f: TranscriptFile, listing: Listing, stats: ScanStats): Promise<number | undefined> {
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(f.path, { throwIfNoEntry: false });
-    } catch (e: unknown) {
-      this.log.once(f.path, 'warn', `Cannot read ${f.path} (${describe(e)}); skipped until it is readable.`);
-      return undefined;
-    }
-    if (!st) {
-      // Gone since the listing: forget its offset (its records stay).
-      if (!this.abandoned) this.deps.fileState.delete(f.path);
-      return undefined;
-    }
-    const stored = this.deps.fileState.get(f.path);
-    const known = this.knownFile(f.path, stored);
-    const identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-    const sidecarNow = f.kind === 'session' ? sidecarMtime(f.sidecarPath) : undefined;
-    const sidecarChanged = f.kind === 'session' && sidecarNow !== known?.sidecarMtime;
-    if (known && isUnchanged(identity, known) && !sidecarChanged) return st.mtimeMs;
-    const prev = decodeFileState(stored);
-
-    let fd: number;
-    try {
-      fd = fs.openSync(f.path, 'r');
-    } catch (e: unknown) {
-      if (errorCode(e) !== 'ENOENT') this.log.once(f.path, 'warn', `Cannot open ${f.path} (${describe(e)}); skipped until it is readable.`);
-      return undefined;
-    }
-    try {
-      const plan: ReadPlan =
-        prev && isUnchanged(identity, prev)
-          ? { action: 'read', from: prev.offset, fresh: false }
-          : planRead(identity, prev, (len) => headHash(fd, len));
-      if (plan.action === 'skip') return st.mtimeMs;
-      if (plan.reason) {
-        this.deps.log('info', `Claude Code transcript ${f.path} was ${plan.reason}; reading it again (calls already recorded are kept once).`);
-      }
-      const ctxState = plan.fresh ? restartContext(prev?.ctx) : (prev as FileReadState).ctx;
-      const ownMeta = f.kind === 'subagent' && f.metaPath ? this.meta(f.metaPath) : undefined;
-      const ctx = new TranscriptContext(f, ctxState, ownMeta, (agentId) => {
-        const metaPath = listing.agentMeta.get(f.sessionId)?.get(agentId);
-        return metaPath ? this.meta(metaPath) : undefined;
-      });
-      if (sidecarChanged) ctx.setSidecarTitle(sidecarNow, f.sidecarPath && sidecarNow !== undefined ? readCustomTitle(f.sidecarPath) : undefined);
-
-      const startLine = plan.fresh ? 0 : (prev?.line ?? 0);
-      let lineNo = startLine;
-      let bad = 0;
-      let described = 0;
-      const fileIdentity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-      let headLen = plan.fresh || !prev ? 0 : prev.headLen;
-      let head = plan.fresh || !prev ? '' : prev.head;
-      /**
-       * Hands what was read so far to the batch, with the state that says so. A commit in the middle of the file
-       * records the size as the offset reached, so that it never passes for "unchanged" and the rest is read later.
-       */
-      const commit = (offset: number, lines: number, final: boolean): void => {
-        const drained = ctx.drain();
-        stats.calls += drained.calls.length;
-        if (headLen < HEAD_BYTES && offset > headLen) {
-          headLen = Math.min(offset, HEAD_BYTES);
-          head = headHash(fd, headLen);
-        }
-        const size = final ? fileIdentity.size : offset;
-        const state: FileReadState = { v: 1, ...fileIdentity, size, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
-        this.batch.calls.push(...drained.calls);
-        this.batch.renames.push(...drained.renames);
-        this.batch.states.push({ path: f.path, encoded: encodeFileState(state), known: knownFileOf(state) });
-      };
-      let sinceCommit = 0;
-      const wantsPrompt = (sidechain: boolean): boolean => ctx.wantsPrompt(sidechain);
-      const outcome = await readLines(
-        fd,
-        plan.from,
-        st.size,
-        (bytes, complete) => {
-          const parsed = bytes === null ? (complete ? { kind: 'bad' as const, reason: 'line too large' } : null) : parseLine(bytes, complete, wantsPrompt);
-          if (parsed === null || parsed.kind === 'pending') return false;
-          lineNo++;
-          const reason = ctx.handle(parsed);
-          if (reason !== undefined) {
-            if (this.log.badLine(f.path, lineNo, reason, bad)) described++;
-            bad++;
-          }
-          return true;
-        },
-        {
-          chunkBytes: this.tuning.chunkBytes,
-          pause: () => this.pause(),
-          // A huge transcript is recorded as it is read, so its calls never pile up in memory.
-          checkpoint: (offset, lines) => {
-            sinceCommit++;
-            if (sinceCommit < (this.tuning.checkpointChunks ?? CHECKPOINT_CHUNKS)) return;
-            sinceCommit = 0;
-            commit(offset, lines, false);
-            this.flush();
-          },
-        },
-      );
-      stats.filesRead++;
-      stats.bytesRead += outcome.bytesRead;
-      stats.linesRead += outcome.lines;
-      stats.skippedLines += bad;
-      this.log.fileBadLines(f.path, bad, described);
-      commit(outcome.endOffset, outcome.lines, true);
-      return st.mtimeMs;
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-
-  private meta(metaPath: string): AgentMeta | undefined {
-    if (!this.metaCache.has(metaPath)) this.metaCache.set(metaPath, readAgentMeta(metaPath));
-    return this.metaCache.get(metaPath);
   }
 
   /** Calls first, then renames (the consumer exists by then), then read offsets. */
@@ -385,18 +494,12 @@ export class TranscriptScanner {
   }
 }
 
-function newBatch(): Batch {
-  return { calls: [], renames: [], states: [], startedAt: performance.now() };
+function emptyStats(): ScanStats {
+  return { files: 0, filesRead: 0, bytesRead: 0, linesRead: 0, calls: 0, skippedLines: 0, ms: 0 };
 }
 
-/** A re-read file starts parsing afresh but keeps what names its consumers already have in the store. */
-function restartContext(prev: ContextState | undefined): ContextState {
-  const ctx = emptyContext();
-  if (!prev) return ctx;
-  Object.assign(ctx.named, prev.named);
-  if (prev.sidecarMtime !== undefined) ctx.sidecarMtime = prev.sidecarMtime;
-  if (prev.titles.sidecar) ctx.titles.sidecar = prev.titles.sidecar;
-  return ctx;
+function newBatch(): Batch {
+  return { calls: [], renames: [], states: [], startedAt: performance.now() };
 }
 
 function describe(e: unknown): string {

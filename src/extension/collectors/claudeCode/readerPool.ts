@@ -1,0 +1,125 @@
+/**
+ * Reader threads for large imports (see readerWorker.ts): jobs go to the least busy thread; each job's pieces and
+ * result come back through its own callbacks. A thread that fails or exits rejects its jobs and the pool stops taking
+ * new ones (`broken`): the scanner then reads those files itself. Nothing here touches the store.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
+import { READER_FLAG, type ReaderReply, type ReaderRequest } from './readerWorker';
+
+interface PendingJob {
+  onPiece(piece: ReadPiece): void;
+  resolve(outcome: { result: ReadResult; stopped: boolean }): void;
+  reject(error: Error): void;
+  thread: Thread;
+}
+
+interface Thread {
+  worker: Worker;
+  jobs: number;
+}
+
+export class ReaderPool {
+  private readonly threads: Thread[] = [];
+  private readonly pending = new Map<number, PendingJob>();
+  private nextId = 1;
+  private failure: Error | undefined;
+  private closed = false;
+
+  /** Starts `size` reader threads running `entry` (a bundle that includes readerWorker.ts). */
+  constructor(entry: string, size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(entry, { workerData: { [READER_FLAG]: true } });
+      const thread: Thread = { worker, jobs: 0 };
+      worker.on('message', (m: ReaderReply) => this.onReply(m));
+      worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`a transcript reader thread exited (code ${code})`));
+      });
+      this.threads.push(thread);
+    }
+  }
+
+  /** Something went wrong in a thread: no more jobs should be sent (the scanner reads the rest itself). */
+  get broken(): boolean {
+    return this.failure !== undefined || this.closed;
+  }
+
+  /** Jobs sent and not answered yet. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /** A new scan starts. */
+  reset(): void {
+    for (const t of this.threads) this.post(t, { type: 'reset' });
+  }
+
+  /** Reads one file in a reader thread; rejects when the thread fails. `stop()` ends it early (then `stopped`). */
+  run(job: ReadJob, onPiece: (piece: ReadPiece) => void): { done: Promise<{ result: ReadResult; stopped: boolean }>; stop(): void } {
+    if (this.broken) {
+      const error = this.failure ?? new Error('the transcript reader threads were closed');
+      return { done: Promise.reject(error), stop: () => {} };
+    }
+    const id = this.nextId++;
+    const thread = this.threads.reduce((a, b) => (b.jobs < a.jobs ? b : a));
+    thread.jobs++;
+    const done = new Promise<{ result: ReadResult; stopped: boolean }>((resolve, reject) => {
+      this.pending.set(id, { onPiece, resolve, reject, thread });
+    });
+    this.post(thread, { type: 'job', id, job });
+    return { done, stop: () => this.post(thread, { type: 'stop', id }) };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const error = new Error('the transcript reader threads were closed');
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(error);
+    }
+    for (const t of this.threads) void t.worker.terminate();
+  }
+
+  private post(thread: Thread, request: ReaderRequest): void {
+    try {
+      thread.worker.postMessage(request);
+    } catch (e: unknown) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private onReply(m: ReaderReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'piece') {
+      p.onPiece(m.piece);
+      return;
+    }
+    this.pending.delete(m.id);
+    p.thread.jobs--;
+    if (m.type === 'result') p.resolve({ result: m.result, stopped: m.stopped });
+    else p.reject(new Error(m.message));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(error);
+    }
+  }
+}
+
+/**
+ * The file to start reader threads from: the running bundle (dist/storeWorker.js holds readerWorker.ts). Undefined
+ * when this code is not running from a bundle (tests under tsx): the scanner then reads in its own thread.
+ */
+export function bundledReaderEntry(): string | undefined {
+  return __filename.endsWith('.js') ? __filename : undefined;
+}

@@ -1,0 +1,118 @@
+/**
+ * Large imports parse files in reader threads (readerPool.ts, readerWorker.ts) and record them in file order in the
+ * store's thread. Whatever the threads do — several of them, one failing to start, one dying half-way, a cancel in
+ * the middle — the result must be exactly what reading everything in one thread gives: the same calls, names,
+ * read states and messages.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { TranscriptScanner, type ScannerTuning } from '../../src/extension/collectors/claudeCode/transcriptScanner';
+import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
+import { writeScaleCorpus } from '../support/claudeCodeScaleCorpus';
+import { assertRecords, makeDeps, tempDir, type TestDeps } from './claudeCodeHelpers';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const READER_SOURCE = path.resolve(__dirname, '../../src/extension/collectors/claudeCode/readerWorker.ts');
+const TSX_REGISTER = require.resolve('tsx/cjs/api');
+
+/** A CommonJS entry for reader threads: Node 20 starts no `.ts` worker, so tsx is registered first. `extra` runs after. */
+function readerEntry(dir: string, name: string, extra = ''): string {
+  const file = path.join(dir, `${name}.cjs`);
+  fs.writeFileSync(file, `require(${JSON.stringify(TSX_REGISTER)}).register();\nrequire(${JSON.stringify(READER_SOURCE)});\n${extra}\n`);
+  return file;
+}
+
+type Outcome = Awaited<ReturnType<TranscriptScanner['scan']>>;
+
+async function scanAll(configDirs: string[], tuning: ScannerTuning, deps: TestDeps = makeDeps()): Promise<{ deps: TestDeps; stats: Outcome['stats']; readers: number }> {
+  const scanner = new TranscriptScanner(deps, configDirs, tuning);
+  const { stats, readers } = await scanner.scan({ progress: true, initial: true });
+  return { deps, stats, readers };
+}
+
+/** Everything a scan leaves behind, in comparable form. */
+function outcome(deps: TestDeps) {
+  return {
+    calls: deps.sink.stored().sort((a, b) => (a.key < b.key ? -1 : 1)),
+    names: [...deps.sink.names].sort(),
+    states: [...deps.fileState.map].sort(),
+    logs: deps.logs.map((l) => `${l.level} ${l.message}`).sort(),
+  };
+}
+
+describe('reader threads', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => {
+    tmp = tempDir('cc-threads-');
+  });
+  after(() => tmp.cleanup());
+
+  it('give exactly the one-thread result on the fixture, with one or several threads', { timeout: 120_000 }, async () => {
+    const fx = writeClaudeCodeFixture(path.join(tmp.dir, 'fixture'), { now: NOW });
+    const entry = readerEntry(tmp.dir, 'reader');
+    const alone = await scanAll(fx.configDirs, { readerEntry: null });
+    assert.equal(alone.readers, 0);
+    assertRecords(alone.deps.sink, fx.records);
+    for (const threads of [1, 3]) {
+      const pooled = await scanAll(fx.configDirs, { readerEntry: entry, readerThreads: threads, poolMinBytes: 0 });
+      assert.equal(pooled.readers, threads);
+      assertRecords(pooled.deps.sink, fx.records);
+      assert.deepEqual(outcome(pooled.deps), outcome(alone.deps), `${threads} thread(s)`);
+      assert.deepEqual({ ...pooled.stats, ms: 0 }, { ...alone.stats, ms: 0 });
+      assert.deepEqual(pooled.deps.progress.at(-1), alone.deps.progress.at(-1));
+    }
+  });
+
+  it('give exactly the one-thread result on a larger corpus, recorded in pieces', { timeout: 120_000 }, async () => {
+    const corpus = writeScaleCorpus(path.join(tmp.dir, 'scale'), { now: NOW, sessions: 60, callsPerSession: 40, bigLineEvery: 300, bigLineBytes: 300_000 });
+    const entry = readerEntry(tmp.dir, 'reader-scale');
+    // Small chunks and pieces: large files cross threads as several pieces, recorded as they come.
+    const tuning: ScannerTuning = { chunkBytes: 16 * 1024, checkpointChunks: 4 };
+    const alone = await scanAll([corpus.configDir], { ...tuning, readerEntry: null });
+    const pooled = await scanAll([corpus.configDir], { ...tuning, readerEntry: entry, readerThreads: 2, poolMinBytes: 0 });
+    assert.equal(pooled.readers, 2);
+    assert.equal(pooled.deps.sink.calls.size, corpus.calls);
+    assert.deepEqual(outcome(pooled.deps), outcome(alone.deps));
+    assert.ok(pooled.deps.sink.recordCalls > 1, 'recorded in several batches');
+  });
+
+  it('fall back to reading in this thread when the threads cannot start or die half-way', { timeout: 120_000 }, async () => {
+    const fx = writeClaudeCodeFixture(path.join(tmp.dir, 'fallback'), { now: NOW });
+    const alone = await scanAll(fx.configDirs, { readerEntry: null });
+    const broken = path.join(tmp.dir, 'broken.cjs');
+    fs.writeFileSync(broken, 'throw new Error("cannot load");\n');
+    // Takes a few jobs, then the thread exits while others are queued or half-read.
+    const dying = readerEntry(tmp.dir, 'dying', 'let n = 0; require("node:worker_threads").parentPort.on("message", () => { if (++n === 4) process.exit(3); });');
+    for (const entry of [broken, dying]) {
+      const pooled = await scanAll(fx.configDirs, { readerEntry: entry, readerThreads: 1, poolMinBytes: 0 });
+      assert.equal(pooled.readers, 1);
+      assertRecords(pooled.deps.sink, fx.records);
+      assert.deepEqual(outcome(pooled.deps).calls, outcome(alone.deps).calls, path.basename(entry));
+      assert.deepEqual(outcome(pooled.deps).states, outcome(alone.deps).states, path.basename(entry));
+    }
+  });
+
+  it('stop at a cancel and resume on the next scan with nothing lost', { timeout: 120_000 }, async () => {
+    const corpus = writeScaleCorpus(path.join(tmp.dir, 'cancel'), { now: NOW, sessions: 40, callsPerSession: 40 });
+    const entry = readerEntry(tmp.dir, 'reader-cancel');
+    const deps = makeDeps();
+    const scanner = new TranscriptScanner(deps, [corpus.configDir], { readerEntry: entry, readerThreads: 2, poolMinBytes: 0 });
+    let cancelled = false;
+    const origin = deps.sink.record.bind(deps.sink);
+    deps.sink.record = (calls) => {
+      if (!cancelled) {
+        cancelled = true;
+        scanner.cancel();
+      }
+      return origin(calls);
+    };
+    const first = await scanner.scan({ progress: false });
+    assert.ok(first.stats.filesRead < corpus.files, `stopped early (${first.stats.filesRead} of ${corpus.files} files)`);
+    await scanner.scan({ progress: false });
+    assert.equal(deps.sink.calls.size, corpus.calls);
+    const third = await scanner.scan({ progress: false });
+    assert.equal(third.stats.bytesRead, 0);
+  });
+});
