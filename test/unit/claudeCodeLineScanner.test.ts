@@ -5,9 +5,15 @@
  * would have read them from.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { interpret, parseLine } from '../../src/extension/collectors/claudeCode/lineParser';
 import { scanLine, type Schema } from '../../src/extension/collectors/claudeCode/lineScanner';
+import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
+import { writeScaleCorpus } from '../support/claudeCodeScaleCorpus';
 import { prng } from '../support/claudeCodeTranscriptLines';
+import { tempDir } from './claudeCodeHelpers';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -239,5 +245,53 @@ describe('line scanner', () => {
       junk[junk.length - 1] = 0x7d;
       scan(junk);
     }
+  });
+});
+
+describe('parseLine on real transcript lines', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => {
+    tmp = tempDir('cc-scan-lines-');
+  });
+  after(() => tmp.cleanup());
+
+  function transcriptLines(dir: string): Buffer[] {
+    const out: Buffer[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.jsonl')) {
+          const text = fs.readFileSync(p);
+          let at = 0;
+          for (let nl = text.indexOf(10); nl !== -1; nl = text.indexOf(10, at)) {
+            out.push(text.subarray(at, nl));
+            at = nl + 1;
+          }
+        }
+      }
+    };
+    walk(dir);
+    return out;
+  }
+
+  it('gives, for every valid line, what interpreting the whole JSON.parse result gives', () => {
+    const now = Date.UTC(2026, 10, 26, 12);
+    const fx = writeClaudeCodeFixture(path.join(tmp.dir, 'fx'), { now });
+    const scale = writeScaleCorpus(path.join(tmp.dir, 'scale'), { now, sessions: 30, callsPerSession: 30, bigLineEvery: 200, bigLineBytes: 100_000 });
+    const lines = [...fx.configDirs.flatMap((d) => transcriptLines(d)), ...transcriptLines(scale.configDir)];
+    let compared = 0;
+    for (const line of lines) {
+      let value: unknown;
+      try {
+        value = JSON.parse(line.toString('utf8'));
+      } catch {
+        continue;
+      }
+      if (!isPlainObject(value)) continue;
+      assert.deepStrictEqual(parseLine(line, true, true), interpret(value), line.toString('utf8').slice(0, 300));
+      compared++;
+    }
+    assert.ok(compared > 3000, `${compared} lines compared`);
   });
 });

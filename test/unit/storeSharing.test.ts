@@ -4,7 +4,7 @@
 // saved file, and a corrupt file found at a hand-over is kept aside.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { SharingOptions, StoreApi, StoreEvent } from '../../src/extension/store/storeApi';
@@ -104,14 +104,20 @@ describe('several windows in one process', () => {
       const sleeper = await openWindow(dbPath, 'S', { ...tidy, journalPollMs: 0 });
       const events: StoreEvent[] = [];
       sleeper.onEvent((e) => events.push(e));
+      const journalNames = () => readdir(path.join(dir, 'journal'));
       for (let round = 0; round < 4; round++) {
         const batch = Array.from({ length: 5 }, (_, i) => makeCall({ key: `k-${round}-${i}` }));
         assert.equal((await writer.record(batch, { durable: true })).durable, true);
         assert.equal((await writer.save()).saved, true);
-        await alive(new Promise((resolve) => setTimeout(resolve, 100))); // rotation and pruning run after the save
+        // Rotation runs after the save: wait for the next generation before appending more.
+        await alive(eventually(async () => (await journalNames()).some((n) => n.startsWith(`journal-00000${round + 2}`)), 'a rotation'));
       }
-      const journalFiles = await readdir(path.join(dir, 'journal'));
-      assert.ok(!journalFiles.includes('journal-000001.retired.jsonl') && !journalFiles.includes('journal-000001.jsonl'), `pruned: ${journalFiles.join(', ')}`);
+      // Pruning follows a save whose file has finished the retired generation.
+      await alive(eventually(async () => {
+        await writer.readJournalNow();
+        await writer.save();
+        return !(await journalNames()).some((n) => n.startsWith('journal-000001'));
+      }, 'the first journal file to be pruned'));
       assert.equal((await sleeper.summary(EVERYTHING)).calls, 0);
 
       await sleeper.readJournalNow();
@@ -139,6 +145,25 @@ describe('several windows in one process', () => {
       assert.deepEqual(await keys(again), ['j1', 'j2', 'j3']);
       await again.close();
       await other.close();
+    });
+  });
+
+  it('damaged journal lines (garbage, a torn write) are skipped and reported; the calls around them arrive', async () => {
+    await withTempDir(async (dir) => {
+      const dbPath = path.join(dir, 'usage.sqlite');
+      const a = await openWindow(dbPath, 'A');
+      const b = await openWindow(dbPath, 'B');
+      const logs: string[] = [];
+      b.onEvent((e) => e.type === 'log' && logs.push(e.message));
+      await a.record([makeCall({ key: 'before' })], { durable: true });
+      const live = path.join(dir, 'journal', 'journal-000001.jsonl');
+      await appendFile(live, 'not json at all\n{"key":"half-writ');
+      await a.record([makeCall({ key: 'after' })], { durable: true });
+      await alive(eventually(async () => (await b.summary(EVERYTHING)).calls === 2, 'B to import both calls'));
+      assert.deepEqual(await keys(b), ['after', 'before']);
+      assert.equal(logs.filter((m) => /^Journal: .*skipped/.test(m)).length, 2, logs.join('\n'));
+      await b.close();
+      await a.close();
     });
   });
 

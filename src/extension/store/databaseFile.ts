@@ -86,7 +86,8 @@ export class DatabaseFile {
    * saying why not (they are kept and appended again later).
    */
   appendDurably(calls: readonly CallInput[]): Promise<string | null> {
-    return this.shared ? this.shared.append(calls) : Promise.resolve(null);
+    if (!this.shared) return Promise.resolve('The journal is not open; the calls are recorded in memory only.');
+    return this.shared.append(calls);
   }
 
   /** Saves now if this instance is (or can become) the writer. */

@@ -115,13 +115,13 @@ export class SharedStorage {
       host.setSavingEnabled(false);
       try {
         shared.lock = await WriterLock.acquireOrWatch(storageDir, {
-        instanceId: options.instanceId,
-        heartbeatMs: options.heartbeatMs,
-        staleMs: options.staleMs,
-        onBecameWriter: () => shared.becameWriter(),
-        onLostWriter: (reason) => shared.lostWriter(reason),
-        onClaimProblem: (error) => host.claimProblem(error),
-        log: (level, message) => host.log(level, message),
+          instanceId: options.instanceId,
+          heartbeatMs: options.heartbeatMs,
+          staleMs: options.staleMs,
+          onBecameWriter: () => shared.becameWriter(),
+          onLostWriter: (reason) => shared.lostWriter(reason),
+          onClaimProblem: (error) => host.claimProblem(error),
+          log: (level, message) => host.log(level, message),
         });
       } finally {
         shared.markLockReady();

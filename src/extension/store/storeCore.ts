@@ -98,16 +98,15 @@ export class StoreCore implements StoreApi {
     const db = loaded.db;
     db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768');
     const recorder = new Recorder(db, pricer, (level, message) => this.emit({ type: 'log', level, message }));
-    const holder: { file: DatabaseFile | null } = { file: null };
     const state: OpenState = {
       db,
       recorder,
       queries: new Queries(db),
-      fileState: new FileStateTable(db, () => holder.file?.markDirty()),
+      fileState: new FileStateTable(db, () => state.file?.markDirty()),
       file: null,
     };
     if (options.dbPath) {
-      holder.file = new DatabaseFile({
+      state.file = new DatabaseFile({
         dbPath: options.dbPath,
         db,
         recorder,
@@ -125,7 +124,6 @@ export class StoreCore implements StoreApi {
         emit: (event) => this.emit(event),
         isCurrent: () => this.state === state,
       });
-      state.file = holder.file;
     }
     this.state = state;
     if (loaded.recovery) {
@@ -264,12 +262,12 @@ export class StoreCore implements StoreApi {
     return { removed };
   }
 
-  // ---- For several instances on one storage folder (wired in the worker; not part of StoreApi) ----
+  // ---- Beyond StoreApi, for tools and tests (several windows are wired in databaseFile.ts / sharedStorage.ts) ----
 
   /**
-   * Merges another copy of the database (normally the file on disk, when this instance becomes the writer) into
-   * memory: every call is recorded (dedup keeps the better copy), file states are taken for files not read here
-   * yet (keeping our own offsets is always safe: re-read lines dedup), consumer names already known here stay.
+   * Merges another copy of the database into memory (a new writer does the same with the file on disk): every call
+   * is recorded (dedup keeps the better copy), file states are taken for files not read here yet (keeping our own
+   * offsets is always safe: re-read lines dedup), consumer names already known here stay.
    */
   async mergeFromFile(file: string): Promise<MergeResult> {
     const state = await this.whenOpen();
@@ -305,10 +303,7 @@ export class StoreCore implements StoreApi {
     this.requireOpen().file?.saver.setEnabled(enabled);
   }
 
-  /**
-   * Records calls from a source inside the worker other than the Claude Code collector — e.g. the journal of
-   * API-recorded calls (pass `updateNames: true` there, as record() does).
-   */
+  /** Records calls from a source inside the worker other than the Claude Code collector and the journal. */
   recordCalls(calls: readonly unknown[], options: RecordOptions = {}): RecordResult {
     const state = this.requireOpen();
     const result = state.recorder.record(calls, options);

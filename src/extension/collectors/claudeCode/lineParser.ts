@@ -65,12 +65,12 @@ const USAGE: Schema = {
   cache_creation_input_tokens: 'value',
   cache_creation: { ephemeral_5m_input_tokens: 'value', ephemeral_1h_input_tokens: 'value' },
   server_tool_use: { web_search_requests: 'value', web_fetch_requests: 'value' },
-  service_tier: 'value',
-  speed: 'value',
-  inference_geo: 'value',
+  service_tier: 'shared',
+  speed: 'shared',
+  inference_geo: 'shared',
   iterations: 'value',
 };
-const MESSAGE: Schema = { model: 'value', id: 'value', usage: USAGE, content: 'bulk' };
+const MESSAGE: Schema = { model: 'shared', id: 'value', usage: USAGE, content: 'bulk' };
 const INNER_LINE: Schema = {
   type: 'tag',
   subtype: 'tag',
@@ -81,11 +81,11 @@ const INNER_LINE: Schema = {
   requestId: 'value',
   timestamp: 'value',
   isSidechain: 'value',
-  agentId: 'value',
-  sessionId: 'value',
-  cwd: 'value',
-  entrypoint: 'value',
-  sessionKind: 'value',
+  agentId: 'shared',
+  sessionId: 'shared',
+  cwd: 'shared',
+  entrypoint: 'shared',
+  sessionKind: 'shared',
   uuid: 'value',
   customTitle: 'value',
   aiTitle: 'value',

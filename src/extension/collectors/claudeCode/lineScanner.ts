@@ -19,10 +19,12 @@
 import type { JsonObject } from './narrow';
 
 /**
- * What to do with a key's value: keep it exactly ('value'; 'tag' also compares a string value with the caller's
- * tags), walk into it (a Schema: for an object; any other value is kept as is), or skip it as bulk.
+ * What to do with a key's value: keep it exactly ('value'; 'shared' for a value most lines repeat, such as a model or
+ * a session id: the string of the previous line is reused when the bytes are the same; 'tag' is 'shared' and also
+ * compares a string value with the caller's tags), walk into it (a Schema: for an object; any other value is kept
+ * as is), or skip it as bulk.
  */
-export type Field = 'value' | 'tag' | 'bulk' | Schema;
+export type Field = 'value' | 'shared' | 'tag' | 'bulk' | Schema;
 export interface Schema {
   readonly [key: string]: Field;
 }
@@ -73,8 +75,12 @@ interface CompiledKey {
   field: CompiledField;
   /** The name is one of the scan's tags. */
   tag: boolean;
+  /** For 'shared' and 'tag' fields: the last plain string value, its bytes and their length. */
+  last?: { bytes: Buffer; length: number; value: string };
 }
-type CompiledField = 'value' | 'tag' | 'bulk' | CompiledSchema;
+type CompiledField = 'value' | 'shared' | 'tag' | 'bulk' | CompiledSchema;
+/** Longer shared strings are not remembered (they are not the repeated kind). */
+const SHARED_MAX_BYTES = 256;
 interface CompiledSchema {
   /** Keys by a code of their length, first and last byte (see keyCode); usually one candidate per code. */
   byCode: Map<number, CompiledKey[]>;
@@ -114,7 +120,9 @@ function compile(schema: Schema, tags: ReadonlySet<string>): CompiledSchema {
     const code = keyCode(bytes.length, bytes[0], bytes[bytes.length - 1]);
     let list = c.byCode.get(code);
     if (!list) c.byCode.set(code, (list = []));
-    list.push({ bytes, name, field: typeof field === 'string' ? field : compile(field, tags), tag: tags.has(name) });
+    const key: CompiledKey = { bytes, name, field: typeof field === 'string' ? field : compile(field, tags), tag: tags.has(name) };
+    if (field === 'shared' || field === 'tag') key.last = { bytes: Buffer.alloc(SHARED_MAX_BYTES), length: -1, value: '' };
+    list.push(key);
   }
   return c;
 }
@@ -129,7 +137,9 @@ const NOT_SCANNABLE = new NotScannable();
  * (either proves the line holds `"<tag>"` verbatim). Returns undefined when the line must be parsed the plain way.
  */
 export function scanLine(line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): ScannedLine | undefined {
-  const s = new Scanner(line, end + 1, tags);
+  // One scanner for every line (scanLine never re-enters): no per-line allocation besides the result.
+  const s = SCANNER;
+  s.reset(line, end + 1, tags);
   try {
     const obj: JsonObject = {};
     const after = s.object(start, compile(schema, tags), obj);
@@ -139,23 +149,35 @@ export function scanLine(line: Buffer, start: number, end: number, schema: Schem
   } catch (e: unknown) {
     if (e instanceof NotScannable) return undefined;
     throw e;
+  } finally {
+    s.reset(EMPTY_LINE, 0, tags);
   }
 }
 
+const EMPTY_LINE = Buffer.alloc(0);
+const NO_SPANS: BulkSpan[] = [];
+
 class Scanner {
-  readonly bulk: BulkSpan[] = [];
+  /** Spans of this line (a fresh array once the line has one: it goes out with the result). */
+  bulk: BulkSpan[] = NO_SPANS;
   tagged = false;
   /** A duplicate key replaced a walked object (whose bulk spans then no longer count). */
   replacedObject = false;
   /** Set by string(): whether the last string scanned had an escape sequence, and whether it was all ASCII. */
   private escaped = false;
   private ascii = true;
+  private b: Buffer = EMPTY_LINE;
+  private end = 0;
+  private tags: ReadonlySet<string> = new Set();
 
-  constructor(
-    private readonly b: Buffer,
-    private readonly end: number,
-    private readonly tags: ReadonlySet<string>,
-  ) {}
+  reset(b: Buffer, end: number, tags: ReadonlySet<string>): void {
+    this.b = b;
+    this.end = end;
+    this.tags = tags;
+    this.bulk = NO_SPANS;
+    this.tagged = false;
+    this.replacedObject = false;
+  }
 
   skipSpace(i: number): number {
     const b = this.b;
@@ -188,7 +210,8 @@ class Scanner {
         const valueEnd = c === QUOTE ? this.skipLooseString(i) : c === OPEN_ARRAY || c === OPEN_OBJECT ? this.skipLooseContainer(i) : this.skipStrict(i);
         // A later duplicate replaces an earlier one, as in JSON.parse. (A key is bulk or not by its name, so a bulk
         // key never has a value to replace.)
-        if (this.bulk.length > 0) this.dropSpan(into, key.name);
+        if (this.bulk === NO_SPANS) this.bulk = [];
+        else this.dropSpan(into, key.name);
         this.bulk.push({ holder: into, key: key.name, start: i, end: valueEnd, live: true });
         i = valueEnd;
       } else if (typeof key.field === 'object' && b[i] === OPEN_OBJECT) {
@@ -199,7 +222,7 @@ class Scanner {
       } else {
         const valueStart = i;
         if (typeof key.field === 'object' && into[key.name] !== undefined) this.replacedObject = true;
-        i = this.valueInto(i, into, key.name);
+        i = this.valueInto(i, into, key.name, key.last);
         if (key.field === 'tag' && !this.tagged && b[valueStart] === QUOTE) {
           const v = into[key.name];
           if (typeof v === 'string' && this.tags.has(v) && !this.escaped) this.tagged = true;
@@ -243,17 +266,29 @@ class Scanner {
   }
 
   /** Reads the exact value at `i` into `into[name]`; returns the index after it. */
-  private valueInto(i: number, into: JsonObject, name: string): number {
+  private valueInto(i: number, into: JsonObject, name: string, last: CompiledKey['last']): number {
     const b = this.b;
     const c = b[i];
     if (c === QUOTE) {
       const after = this.string(i);
-      // JSON.parse decodes the whole line as UTF-8 first; a slice between two ASCII quotes decodes identically.
-      into[name] = this.escaped
-        ? (JSON.parse(b.toString('utf8', i, after)) as string)
-        : this.ascii
-          ? slices(b).latin1Slice(i + 1, after - 1)
-          : slices(b).utf8Slice(i + 1, after - 1);
+      if (this.escaped) {
+        into[name] = JSON.parse(b.toString('utf8', i, after)) as string;
+        return after;
+      }
+      const from = i + 1;
+      const to = after - 1;
+      const length = to - from;
+      if (last !== undefined && length <= SHARED_MAX_BYTES) {
+        if (length === last.length && sameBytes(b, from, last.bytes, length)) {
+          into[name] = last.value;
+          return after;
+        }
+        into[name] = last.value = this.decode(from, to);
+        b.copy(last.bytes, 0, from, to);
+        last.length = length;
+        return after;
+      }
+      into[name] = this.decode(from, to);
       return after;
     }
     if (c === MINUS || (c >= ZERO && c <= NINE)) {
@@ -280,6 +315,12 @@ class Scanner {
     const after = this.skipStrict(i);
     into[name] = JSON.parse(b.toString('utf8', i, after)) as unknown;
     return after;
+  }
+
+  /** A plain string's content (no escapes): JSON.parse decodes the whole line as UTF-8 first, and a slice between
+   * two ASCII quotes decodes identically. */
+  private decode(from: number, to: number): string {
+    return this.ascii ? slices(this.b).latin1Slice(from, to) : slices(this.b).utf8Slice(from, to);
   }
 
   private numberValue(from: number, to: number): number {
@@ -460,6 +501,13 @@ class Scanner {
     }
     throw NOT_SCANNABLE;
   }
+}
+
+const SCANNER = new Scanner();
+
+function sameBytes(a: Buffer, from: number, b: Buffer, length: number): boolean {
+  for (let j = 0; j < length; j++) if (a[from + j] !== b[j]) return false;
+  return true;
 }
 
 function isHex(c: number | undefined): boolean {

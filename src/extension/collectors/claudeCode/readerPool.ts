@@ -3,6 +3,8 @@
  * result come back through its own callbacks. A thread that fails or exits rejects its jobs and the pool stops taking
  * new ones (`broken`): the scanner then reads those files itself. Nothing here touches the store.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { READER_FLAG, type ReaderReply, type ReaderRequest } from './readerWorker';
@@ -116,10 +118,17 @@ export class ReaderPool {
   }
 }
 
+/** A bundle of readerWorker.ts alone, when the build makes one (esbuild entry → dist/claudeCodeReader.js). */
+export const READER_BUNDLE = 'claudeCodeReader.js';
+
 /**
- * The file to start reader threads from: the running bundle (dist/storeWorker.js holds readerWorker.ts). Undefined
- * when this code is not running from a bundle (tests under tsx): the scanner then reads in its own thread.
+ * The file to start reader threads from: dist/claudeCodeReader.js beside the running bundle when the build made it,
+ * else the running bundle itself (dist/storeWorker.js holds readerWorker.ts, whose top-level check turns the thread
+ * into a reader). Undefined when this code is not running from a bundle (tests under tsx): the scanner then reads in
+ * its own thread.
  */
 export function bundledReaderEntry(): string | undefined {
-  return __filename.endsWith('.js') ? __filename : undefined;
+  if (!__filename.endsWith('.js')) return undefined;
+  const dedicated = path.join(__dirname, READER_BUNDLE);
+  return fs.existsSync(dedicated) ? dedicated : __filename;
 }
