@@ -26,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     const configDirs = args.configDirs.length > 0 ? args.configDirs.map((d) => path.resolve(d)) : discoverClaudeConfigDirs(process.env, os.homedir(), []);
-    await store.open({ dbPath: args.db ? path.resolve(args.db) : path.join(tempDir ?? os.tmpdir(), 'usage.sqlite') });
+    // A private temporary database needs no writer lock; a shared one (--db) joins whatever windows use it.
+    await store.open(args.db ? { dbPath: path.resolve(args.db) } : { dbPath: path.join(tempDir ?? os.tmpdir(), 'usage.sqlite'), sharing: false });
     const scan = await store.startClaudeCode({ configDirs, watch: false });
     const report = await buildReport(store, args, scan);
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReportTables(report)}\n`);

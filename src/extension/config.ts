@@ -27,6 +27,8 @@ export interface ClaudeUsageConfig {
   billing: Billing;
   /** Budgets, warning share and spike alerts. */
   alerts: AlertSettings;
+  /** Keep records for this many days; null keeps them forever. */
+  retentionDays: number | null;
 }
 
 export function readConfig(): ClaudeUsageConfig {
@@ -54,12 +56,18 @@ export function readConfig(): ClaudeUsageConfig {
       spikeAlerts: c.get<boolean>('alerts.spikes', true) !== false,
       spikeMinimumUsd: usd(c.get<unknown>('alerts.spikeMinimumUsd', 2)) ?? 2,
     },
+    retentionDays: days(c.get<unknown>('retentionDays', null)),
   };
 }
 
 /** A budget amount: a positive number of USD, else none. */
 function usd(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** A retention period: a whole number of days, at least one; anything else keeps records forever. */
+function days(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : null;
 }
 
 function percent(value: unknown): number {

@@ -14,10 +14,8 @@ export interface ProxyServiceDeps {
    * Where proxied calls are recorded: durably (journal + fsync before the call counts as recorded), so a call the
    * proxy has seen survives the editor being killed. Calls made before `ready` settles wait for it.
    */
-  store?: Pick<StoreApi, 'record'>;
-  ready?: Promise<unknown>;
-  /** Older wiring: records through the caller instead of `store` (not durable unless the caller makes it so). */
-  record?(call: CallInput): Promise<void>;
+  store: Pick<StoreApi, 'record'>;
+  ready: Promise<unknown>;
   log: vscode.LogOutputChannel;
   warn(message: string): void;
 }
@@ -77,10 +75,6 @@ export class ProxyService {
   /** Rejections and disk trouble are logged (the proxy never fails a response because of recording). */
   private async record(call: CallInput): Promise<void> {
     const { store, log } = this.deps;
-    if (!store) {
-      await this.deps.record?.(call);
-      return;
-    }
     await this.deps.ready;
     const result = await store.record([call], { durable: true });
     for (const r of result.rejected) log.warn(`proxy: call ${r.key ?? '?'} not recorded: ${r.message}`);

@@ -18,6 +18,7 @@ import { Commands, PERIOD_STATE_KEY, VIEW_TYPE_DASHBOARD } from './commands';
 import { CONFIG_SECTION, readConfig, type ClaudeUsageConfig } from './config';
 import { ImportProgressNotifier } from './importProgress';
 import { ProxyService } from './proxyService';
+import { RetentionScheduler } from './retentionScheduler';
 import { createWorkerStore } from './store/storeClient';
 import type { OpenResult, StoreApi, StoreEvent } from './store/storeApi';
 import { Disposable } from './util/disposable';
@@ -46,6 +47,7 @@ export class UsageApp extends Disposable {
   private claudeDirs: string[] = [];
   private panelTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly proxy: ProxyService;
+  private readonly retention: RetentionScheduler;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -80,9 +82,11 @@ export class UsageApp extends Disposable {
     this.ready = this.open();
     this.api = createApi(this.store, { callerId: 'extension', ready: this.ready, onDidChange: (l) => this.addChangeListener(l) });
     this._register({ dispose: () => this.panelTimer && clearTimeout(this.panelTimer) });
+    this.retention = this._register(new RetentionScheduler(this.store, (level, m) => this.log[level](m)));
     this.proxy = new ProxyService({
       environment: context.environmentVariableCollection,
-      record: (call) => this.recordFromProxy(call),
+      store: this.store,
+      ready: this.ready,
       log,
       warn: (m) => void vscode.window.showWarningMessage(m),
     });
@@ -134,6 +138,7 @@ export class UsageApp extends Disposable {
       this.statusBar.refresh();
       this.budgets.schedule();
       void this.proxy.apply(this.config);
+      void this.retention.apply(this.config.retentionDays);
       await this.startCollectors();
       return result;
     } catch (e: unknown) {
@@ -300,13 +305,8 @@ export class UsageApp extends Disposable {
       before.claudeCodeEnabled !== this.config.claudeCodeEnabled ||
       JSON.stringify(before.claudeCodeExtraDirectories) !== JSON.stringify(this.config.claudeCodeExtraDirectories);
     if (dirsChanged) await this.startCollectors();
+    await this.retention.apply(this.config.retentionDays);
     await this.proxy.apply(this.config);
-  }
-
-  private async recordFromProxy(call: CallInput): Promise<void> {
-    await this.ready;
-    const result = await this.store.record([call]);
-    for (const r of result.rejected) this.log.warn(`proxy: call ${r.key ?? '?'} not recorded: ${r.message}`);
   }
 
   private reportPriceProblems(problems: string[]): void {

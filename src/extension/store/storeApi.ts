@@ -5,7 +5,7 @@
  */
 import type { CallInput } from '../../shared/callRecord';
 import type { TimeRange } from '../../shared/period';
-import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary } from '../../shared/queries';
+import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary, SummaryQuery } from '../../shared/queries';
 
 export interface OpenOptions {
   /** Database file; created on first save. Omit for a memory-only store (tests, `report` without --db). */
@@ -150,7 +150,8 @@ export type StoreEvent =
 export interface StoreApi {
   open(options: OpenOptions): Promise<OpenResult>;
   record(calls: CallInput[], options?: RecordCallOptions): Promise<RecordResult>;
-  summary(range: TimeRange): Promise<Summary>;
+  /** Totals for a range, optionally scoped to projects (a plain TimeRange is a SummaryQuery). */
+  summary(query: SummaryQuery): Promise<Summary>;
   dashboard(query: DashboardQuery): Promise<DashboardData>;
   records(query: RecordsQuery): Promise<RecordsPage>;
   setPriceOverrides(overrides: unknown): Promise<{ problems: string[]; priceVersion: string }>;

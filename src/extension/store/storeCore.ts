@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { SqlJsStatic } from 'sql.js';
 import type { CallInput } from '../../shared/callRecord';
 import type { TimeRange } from '../../shared/period';
-import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary } from '../../shared/queries';
+import type { DashboardData, DashboardQuery, RecordsPage, RecordsQuery, Summary, SummaryQuery } from '../../shared/queries';
 import type { Collector, CollectorDeps } from '../collectors/collector';
 import { createClaudeCodeCollector } from '../collectors/claudeCode/claudeCodeCollector';
 import { createPricer, type Pricer } from '../pricing';
@@ -55,6 +55,8 @@ export interface StoreCoreOptions {
 interface OpenState {
   db: Db;
   recorder: Recorder;
+  /** The pricer the recorder prices with; the cache accounting reads the same rates. */
+  pricer: Pricer;
   queries: Queries;
   fileState: FileStateTable;
   /** Saving, the writer lock and the journal (null: memory-only). */
@@ -101,7 +103,8 @@ export class StoreCore implements StoreApi {
     const state: OpenState = {
       db,
       recorder,
-      queries: new Queries(db),
+      pricer,
+      queries: new Queries(db, () => state.pricer),
       fileState: new FileStateTable(db, () => state.file?.markDirty()),
       file: null,
     };
@@ -159,8 +162,8 @@ export class StoreCore implements StoreApi {
     return result;
   }
 
-  async summary(range: TimeRange): Promise<Summary> {
-    return (await this.whenOpen()).queries.summary(range);
+  async summary(query: SummaryQuery): Promise<Summary> {
+    return (await this.whenOpen()).queries.summary(query);
   }
 
   async dashboard(query: DashboardQuery): Promise<DashboardData> {
@@ -175,6 +178,7 @@ export class StoreCore implements StoreApi {
     const state = await this.whenOpen();
     const { pricer, problems } = (this.options.createPricer ?? createPricer)(overrides);
     state.recorder.setPricer(pricer);
+    state.pricer = pricer;
     this.repriceIfPricesChanged(state);
     return { problems, priceVersion: pricer.version };
   }
