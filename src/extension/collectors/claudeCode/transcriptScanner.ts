@@ -200,6 +200,7 @@ export class TranscriptScanner {
     stats.ms = Math.round(performance.now() - t0);
     progress.done(done, stats.calls);
     const readers = pool?.size ?? 0;
+    if (process.env.CU_SCAN_DEBUG) console.error('SCAN', JSON.stringify((globalThis as Record<string, unknown>).__dbg), 'flushMs', this.flushMs.toFixed(0), 'total', stats.ms);
     return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full, readers };
   }
 
@@ -210,6 +211,8 @@ export class TranscriptScanner {
    */
   private async readAll(slots: Slot[], pool: ReaderPool | undefined, stats: ScanStats, active: Set<string>, progress: ProgressReporter): Promise<number> {
     const window = pool ? pool.size * REMOTE_WINDOW_PER_THREAD : 0;
+    const dbg = { wait: 0, steal: 0, stealN: 0, local: 0, localN: 0, remoteN: 0, take: 0, flush: 0 };
+    (globalThis as Record<string, unknown>).__dbg = dbg;
     let head = 0;
     let ahead = 0;
     while (head < slots.length) {
@@ -227,12 +230,18 @@ export class TranscriptScanner {
       if (slot.state === 'remote') {
         if (!slot.settled && !this.cancelRequested && ahead < slots.length && slots[ahead].newBytes <= STEAL_MAX_BYTES) {
           // The head is still being parsed elsewhere: parse a small file further on meanwhile.
+          const t = performance.now();
           await this.readHere(slots[ahead++], false);
+          dbg.steal += performance.now() - t; dbg.stealN++;
           continue;
         }
+        const t = performance.now();
         await this.settle(slot);
+        dbg.wait += performance.now() - t; dbg.remoteN++;
       } else if (slot.state === 'waiting') {
+        const t = performance.now();
         await this.readHere(slot, true);
+        dbg.local += performance.now() - t; dbg.localN++;
       }
       slot.streaming = true;
       for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
@@ -429,7 +438,13 @@ export class TranscriptScanner {
   }
 
   /** Calls first, then renames (the consumer exists by then), then read offsets. */
+  flushMs = 0;
   private flush(): void {
+    const t = performance.now();
+    try { this.flushNow(); } finally { this.flushMs += performance.now() - t; }
+  }
+
+  private flushNow(): void {
     const b = this.batch;
     this.batch = newBatch();
     if (this.abandoned || (b.calls.length === 0 && b.renames.length === 0 && b.states.length === 0)) return;
