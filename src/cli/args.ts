@@ -1,7 +1,7 @@
 /** Command-line arguments of `claude-usage report`, parsed and checked before anything is imported. */
 import { parseArgs } from 'node:util';
 import { isTimeZone } from '../extension/views/dashboard/validateMessage';
-import { localMidnightUtc } from './localDate';
+import { isLocalDate, localDayStart } from '../shared/period';
 
 export const USAGE = `Usage: claude-usage report [options]
 
@@ -66,7 +66,6 @@ export function parseReportArgs(argv: string[], now: number): ParsedArgs {
 }
 
 function parseTime(text: string, timeZone: string): number {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (day) return localMidnightUtc(Number(day[1]), Number(day[2]), Number(day[3]), timeZone);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return isLocalDate(text) ? localDayStart(text, timeZone) : Number.NaN;
   return /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
 }

@@ -4,6 +4,7 @@
  */
 import type { Source } from '../shared/callRecord';
 import { nanosToDecimalString, type Nanos } from '../shared/money';
+import { localDate } from '../shared/period';
 import type { DashboardData, Summary } from '../shared/queries';
 import type { ScanStats, StoreApi } from '../extension/store/storeApi';
 import type { ReportArgs } from './args';
@@ -45,11 +46,6 @@ function totalsOf(s: Pick<Summary, 'calls' | 'unpricedCalls' | 'costNanos' | 'to
     cacheReadTokens: s.tokens.cacheRead,
     outputTokens: s.tokens.output,
   };
-}
-
-/** YYYY-MM-DD of an instant in a zone. */
-export function localDate(ts: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ts);
 }
 
 export async function buildReport(store: StoreApi, args: ReportArgs, scan: ScanStats): Promise<Report> {

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { packCalls, unpackCalls } from '../../src/extension/collectors/claudeCode/callPacking';
 import { TranscriptScanner, type ScannerTuning } from '../../src/extension/collectors/claudeCode/transcriptScanner';
+import type { CallInput } from '../../src/shared/callRecord';
 import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
 import { writeScaleCorpus } from '../support/claudeCodeScaleCorpus';
 import { assertRecords, makeDeps, tempDir, type TestDeps } from './claudeCodeHelpers';
@@ -98,7 +100,8 @@ describe('reader threads', () => {
     const corpus = writeScaleCorpus(path.join(tmp.dir, 'cancel'), { now: NOW, sessions: 40, callsPerSession: 40 });
     const entry = readerEntry(tmp.dir, 'reader-cancel');
     const deps = makeDeps();
-    const scanner = new TranscriptScanner(deps, [corpus.configDir], { readerEntry: entry, readerThreads: 2, poolMinBytes: 0 });
+    // Small pieces: large files are recorded while they are read, so the cancel below comes early in the scan.
+    const scanner = new TranscriptScanner(deps, [corpus.configDir], { readerEntry: entry, readerThreads: 2, poolMinBytes: 0, chunkBytes: 8 * 1024, checkpointChunks: 2 });
     let cancelled = false;
     const origin = deps.sink.record.bind(deps.sink);
     deps.sink.record = (calls) => {
@@ -114,5 +117,23 @@ describe('reader threads', () => {
     assert.equal(deps.sink.calls.size, corpus.calls);
     const third = await scanner.scan({ progress: false });
     assert.equal(third.stats.bytesRead, 0);
+  });
+});
+
+describe('calls packed for the trip between threads', () => {
+  it('come back equal, optional fields absent or present, null durations kept apart from absent ones', () => {
+    const base: CallInput = {
+      key: 'msg_1', ts: 1_790_000_000_123, source: 'agent', consumer: { key: 'claude-code:agent:a1', name: 'general-purpose: Explore' },
+      model: 'claude-opus-5-5', tokens: { input: 3, cacheWrite5m: 10, cacheWrite1h: 20, cacheRead: 40_000, output: 412 }, collector: 'claude-code',
+    };
+    const calls: CallInput[] = [
+      base,
+      { ...base, key: 'msg_2', requestId: 'req_2', webSearchRequests: 0, webFetchRequests: 2, durationMs: null, sidechain: false, serviceTier: 'standard', speed: 'fast', inferenceGeo: 'us', project: '/home/dév/app' },
+      { ...base, key: 'msg_3', durationMs: 1234, sidechain: true, consumer: { key: 'k', name: '' } },
+    ];
+    assert.deepStrictEqual(unpackCalls(packCalls(calls)), calls);
+    assert.deepStrictEqual(unpackCalls(structuredClone(packCalls(calls))), calls);
+    assert.deepStrictEqual(unpackCalls(packCalls([])), []);
+    assert.throws(() => unpackCalls(['x']), /wrong length/);
   });
 });

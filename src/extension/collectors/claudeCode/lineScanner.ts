@@ -82,12 +82,14 @@ type CompiledField = 'value' | 'shared' | 'tag' | 'bulk' | CompiledSchema;
 /** Longer shared strings are not remembered (they are not the repeated kind). */
 const SHARED_MAX_BYTES = 256;
 interface CompiledSchema {
-  /** Keys by a code of their length, first and last byte (see keyCode); usually one candidate per code. */
-  byCode: Map<number, CompiledKey[]>;
+  /** Keys by a hash of their length, first and last byte (see keySlot); usually one candidate per slot. */
+  bySlot: Array<CompiledKey[] | undefined>;
 }
 
-function keyCode(length: number, first: number, last: number): number {
-  return (length << 16) | (first << 8) | last;
+const KEY_SLOTS = 256;
+
+function keySlot(length: number, first: number, last: number): number {
+  return (length * 7 + first * 31 + last * 17) & (KEY_SLOTS - 1);
 }
 
 /** Bytes that end the plain run of a string: quote, backslash, and the control characters JSON forbids raw. */
@@ -112,14 +114,14 @@ function compile(schema: Schema, tags: ReadonlySet<string>): CompiledSchema {
   if (!forTags) compiledByTags.set(tags, (forTags = new WeakMap()));
   let c = forTags.get(schema);
   if (c) return c;
-  c = { byCode: new Map() };
+  c = { bySlot: new Array<CompiledKey[] | undefined>(KEY_SLOTS).fill(undefined) };
   forTags.set(schema, c);
   for (const [name, field] of Object.entries(schema)) {
     const bytes = Buffer.from(name);
     if (bytes.length === 0) continue;
-    const code = keyCode(bytes.length, bytes[0], bytes[bytes.length - 1]);
-    let list = c.byCode.get(code);
-    if (!list) c.byCode.set(code, (list = []));
+    const slot = keySlot(bytes.length, bytes[0], bytes[bytes.length - 1]);
+    let list = c.bySlot[slot];
+    if (!list) c.bySlot[slot] = list = [];
     const key: CompiledKey = { bytes, name, field: typeof field === 'string' ? field : compile(field, tags), tag: tags.has(name) };
     if (field === 'shared' || field === 'tag') key.last = { bytes: Buffer.alloc(SHARED_MAX_BYTES), length: -1, value: '' };
     list.push(key);
@@ -254,13 +256,17 @@ class Scanner {
   private lookup(schema: CompiledSchema, from: number, to: number): CompiledKey | undefined {
     if (to <= from) return undefined;
     const b = this.b;
-    const list = schema.byCode.get(keyCode(to - from, b[from], b[to - 1]));
+    const length = to - from;
+    const first = b[from];
+    const last = b[to - 1];
+    const list = schema.bySlot[keySlot(length, first, last)];
     if (list === undefined) return undefined;
     for (let n = 0; n < list.length; n++) {
       const kb = list[n].bytes;
+      if (kb.length !== length || kb[0] !== first || kb[length - 1] !== last) continue;
       let j = 1;
-      while (j < kb.length - 1 && b[from + j] === kb[j]) j++;
-      if (j >= kb.length - 1) return list[n];
+      while (j < length - 1 && b[from + j] === kb[j]) j++;
+      if (j >= length - 1) return list[n];
     }
     return undefined;
   }

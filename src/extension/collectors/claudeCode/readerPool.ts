@@ -5,13 +5,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
+import { unpackCalls } from './callPacking';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { READER_FLAG, type ReaderReply, type ReaderRequest } from './readerWorker';
 
+/** A job's end: its result, whether it was stopped early, and how long the thread worked on it. */
+export interface RemoteOutcome {
+  result: ReadResult;
+  stopped: boolean;
+  ms: number;
+}
+
 interface PendingJob {
   onPiece(piece: ReadPiece): void;
-  resolve(outcome: { result: ReadResult; stopped: boolean }): void;
+  resolve(outcome: RemoteOutcome): void;
   reject(error: Error): void;
   thread: Thread;
 }
@@ -62,7 +70,7 @@ export class ReaderPool {
   }
 
   /** Reads one file in a reader thread; rejects when the thread fails. `stop()` ends it early (then `stopped`). */
-  run(job: ReadJob, onPiece: (piece: ReadPiece) => void): { done: Promise<{ result: ReadResult; stopped: boolean }>; stop(): void } {
+  run(job: ReadJob, onPiece: (piece: ReadPiece) => void): { done: Promise<RemoteOutcome>; stop(): void } {
     if (this.broken) {
       const error = this.failure ?? new Error('the transcript reader threads were closed');
       return { done: Promise.reject(error), stop: () => {} };
@@ -70,7 +78,7 @@ export class ReaderPool {
     const id = this.nextId++;
     const thread = this.threads.reduce((a, b) => (b.jobs < a.jobs ? b : a));
     thread.jobs++;
-    const done = new Promise<{ result: ReadResult; stopped: boolean }>((resolve, reject) => {
+    const done = new Promise<RemoteOutcome>((resolve, reject) => {
       this.pending.set(id, { onPiece, resolve, reject, thread });
     });
     this.post(thread, { type: 'job', id, job });
@@ -100,12 +108,13 @@ export class ReaderPool {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'piece') {
-      p.onPiece(m.piece);
+      const { packed, ...rest } = m.piece;
+      p.onPiece({ ...rest, calls: unpackCalls(packed) });
       return;
     }
     this.pending.delete(m.id);
     p.thread.jobs--;
-    if (m.type === 'result') p.resolve({ result: m.result, stopped: m.stopped });
+    if (m.type === 'result') p.resolve({ result: m.result, stopped: m.stopped, ms: m.ms });
     else p.reject(new Error(m.message));
   }
 
@@ -121,14 +130,17 @@ export class ReaderPool {
 /** A bundle of readerWorker.ts alone, when the build makes one (esbuild entry → dist/claudeCodeReader.js). */
 export const READER_BUNDLE = 'claudeCodeReader.js';
 
+/** The store's worker bundle, which holds readerWorker.ts. */
+const STORE_WORKER_BUNDLE = 'storeWorker.js';
+
 /**
- * The file to start reader threads from: dist/claudeCodeReader.js beside the running bundle when the build made it,
- * else the running bundle itself (dist/storeWorker.js holds readerWorker.ts, whose top-level check turns the thread
- * into a reader). Undefined when this code is not running from a bundle (tests under tsx): the scanner then reads in
- * its own thread.
+ * The file to start reader threads from, when this code runs in the store's worker thread from its bundle:
+ * dist/claudeCodeReader.js beside it when the build made one, else the store's worker bundle itself (it holds
+ * readerWorker.ts, whose top-level check turns the thread into a reader). Undefined anywhere else (an in-process
+ * store, tests under tsx, another bundle): the scanner then reads in its own thread.
  */
 export function bundledReaderEntry(): string | undefined {
-  if (!__filename.endsWith('.js')) return undefined;
+  if (isMainThread || path.basename(__filename) !== STORE_WORKER_BUNDLE) return undefined;
   const dedicated = path.join(__dirname, READER_BUNDLE);
   return fs.existsSync(dedicated) ? dedicated : __filename;
 }

@@ -7,6 +7,7 @@
  * reader; this module's top-level check below then starts the loop. Messages are typed in ReaderRequest/ReaderReply.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { packCalls, type PackedCalls } from './callPacking';
 import { MetaCache, readTranscriptFile, type ReadJob, type ReadPiece, type ReadResult } from './fileReader';
 
 /** The `workerData` key that turns a thread into a reader. */
@@ -19,9 +20,13 @@ export type ReaderRequest =
   /** A new scan starts: forget cached agent meta files. */
   | { type: 'reset' };
 
+/** A piece with its calls packed (callPacking.ts). */
+export type PackedPiece = Omit<ReadPiece, 'calls'> & { packed: PackedCalls };
+
 export type ReaderReply =
-  | { type: 'piece'; id: number; piece: ReadPiece }
-  | { type: 'result'; id: number; result: ReadResult; stopped: boolean }
+  | { type: 'piece'; id: number; piece: PackedPiece }
+  /** `ms`: how long the job took in the thread (the scanner balances its own share of parsing with it). */
+  | { type: 'result'; id: number; result: ReadResult; stopped: boolean; ms: number }
   | { type: 'failed'; id: number; message: string };
 
 /** Yield to the thread's message loop this often while parsing, so a stop request is seen. */
@@ -53,17 +58,18 @@ function runReader(port: MessagePort): void {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { id, job } = next;
         if (stops.delete(id)) {
-          post({ type: 'result', id, result: { kind: 'unchanged' }, stopped: true });
+          post({ type: 'result', id, result: { kind: 'unchanged' }, stopped: true, ms: 0 });
           continue;
         }
+        const started = performance.now();
         try {
           const result = await readTranscriptFile(job, {
-            onPiece: (piece) => post({ type: 'piece', id, piece }),
+            onPiece: ({ calls, ...rest }) => post({ type: 'piece', id, piece: { ...rest, packed: packCalls(calls) } }),
             pause,
             stopped: () => stops.has(id),
             meta: (metaPath) => meta.get(metaPath),
           });
-          post({ type: 'result', id, result, stopped: stops.delete(id) });
+          post({ type: 'result', id, result, stopped: stops.delete(id), ms: performance.now() - started });
         } catch (e: unknown) {
           stops.delete(id);
           post({ type: 'failed', id, message: e instanceof Error ? e.message : String(e) });

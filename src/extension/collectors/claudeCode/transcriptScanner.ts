@@ -63,8 +63,13 @@ export interface ScanOutcome {
   readers: number;
 }
 
-const FLUSH_CALLS = 2000;
-const FLUSH_MS = 250;
+/**
+ * A batch is recorded once it holds this many calls or is this old. Larger batches cost less per call (one dedup
+ * lookup and one roll-up write per bucket and consumer for the whole batch); a second keeps an import visibly moving
+ * without announcing a change more often than the status bar can use.
+ */
+const FLUSH_CALLS = 5000;
+const FLUSH_MS = 1000;
 const YIELD_MS = 8;
 const PROGRESS_MS = 200;
 const SLOW_SCAN_MS = 250;
@@ -72,8 +77,12 @@ const ACTIVE_WINDOW_MS = 48 * 3_600_000;
 /** Reader threads pay off for large imports only (a thread costs a bundle load and its memory). */
 export const POOL_MIN_BYTES = 32 * 1024 * 1024;
 export const MAX_READER_THREADS = 3;
-/** Files parsed ahead per reader thread: enough to keep it busy, few enough to bound what waits to be recorded. */
-const REMOTE_WINDOW_PER_THREAD = 4;
+/**
+ * What reader threads may have in hand (sent, not yet recorded), per thread: enough that a thread never runs dry
+ * while this thread records a batch, little enough to bound the calls waiting in memory.
+ */
+const REMOTE_BYTES_PER_THREAD = 24 * 1024 * 1024;
+const REMOTE_FILES_PER_THREAD = 64;
 /** A file this thread may read out of turn while waiting for the next one (its calls wait in memory meanwhile). */
 const STEAL_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -119,6 +128,10 @@ export class TranscriptScanner {
   private metaCache = new MetaCache();
   /** The running scan's statistics (pieces arriving from reader threads add to them). */
   private currentStats: ScanStats = emptyStats();
+  /** Milliseconds of work in this scan: here (recording, parsing out of turn) and in all reader threads together. */
+  private busy = { here: 0, readers: 0 };
+  /** New bytes of the files reader threads have in hand. */
+  private remoteBytes = 0;
   private batch: Batch = newBatch();
   /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
   private failedPaths = new Set<string>();
@@ -200,26 +213,29 @@ export class TranscriptScanner {
     stats.ms = Math.round(performance.now() - t0);
     progress.done(done, stats.calls);
     const readers = pool?.size ?? 0;
-    if (process.env.CU_SCAN_DEBUG) console.error('SCAN', JSON.stringify((globalThis as Record<string, unknown>).__dbg), 'flushMs', this.flushMs.toFixed(0), 'total', stats.ms);
     return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full, readers };
   }
 
   /**
    * Reads the files that changed and records them in file order. With reader threads, files are parsed ahead in the
-   * threads (a window of a few files) while this thread records; when the file to record next is not ready, this
-   * thread reads a small file further ahead itself. Returns how many files are done.
+   * threads (a window of a few files) while this thread records; when the file to record next is not ready and this
+   * thread has been less busy than the readers, it reads a small file further ahead itself. Returns how many files
+   * are done.
    */
   private async readAll(slots: Slot[], pool: ReaderPool | undefined, stats: ScanStats, active: Set<string>, progress: ProgressReporter): Promise<number> {
-    const window = pool ? pool.size * REMOTE_WINDOW_PER_THREAD : 0;
-    const dbg = { wait: 0, steal: 0, stealN: 0, local: 0, localN: 0, remoteN: 0, take: 0, flush: 0 };
-    (globalThis as Record<string, unknown>).__dbg = dbg;
+    const maxFiles = pool ? pool.size * REMOTE_FILES_PER_THREAD : 0;
+    const maxBytes = pool ? pool.size * REMOTE_BYTES_PER_THREAD : 0;
+    this.busy = { here: 0, readers: 0 };
+    this.remoteBytes = 0;
     let head = 0;
     let ahead = 0;
     while (head < slots.length) {
       if (this.cancelRequested && slots[head].state === 'waiting') break;
       ahead = Math.max(ahead, head);
       if (pool && !this.cancelRequested) {
-        while (ahead < slots.length && !pool.broken && pool.inFlight < window) this.dispatch(slots[ahead++], pool);
+        while (ahead < slots.length && !pool.broken && pool.inFlight < maxFiles && this.remoteBytes < maxBytes) {
+          this.dispatch(slots[ahead++], pool);
+        }
       }
       const slot = slots[head];
       if (slot.state === 'remote' && !slot.streaming) {
@@ -228,20 +244,19 @@ export class TranscriptScanner {
         for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
       }
       if (slot.state === 'remote') {
-        if (!slot.settled && !this.cancelRequested && ahead < slots.length && slots[ahead].newBytes <= STEAL_MAX_BYTES) {
-          // The head is still being parsed elsewhere: parse a small file further on meanwhile.
-          const t = performance.now();
+        if (!slot.settled && !this.cancelRequested && ahead < slots.length && slots[ahead].newBytes <= STEAL_MAX_BYTES &&
+            pool && this.busy.here < this.busy.readers / pool.size) {
+          // The head is still being parsed elsewhere and this thread has had less to do than a reader: parse a small
+          // file further on meanwhile. (Recording is this thread's own work; when it is the slower side, it parses
+          // nothing and the readers do it all.)
+          const started = performance.now();
           await this.readHere(slots[ahead++], false);
-          dbg.steal += performance.now() - t; dbg.stealN++;
+          this.busy.here += performance.now() - started;
           continue;
         }
-        const t = performance.now();
         await this.settle(slot);
-        dbg.wait += performance.now() - t; dbg.remoteN++;
       } else if (slot.state === 'waiting') {
-        const t = performance.now();
         await this.readHere(slot, true);
-        dbg.local += performance.now() - t; dbg.localN++;
       }
       slot.streaming = true;
       for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
@@ -319,13 +334,17 @@ export class TranscriptScanner {
     });
     slot.state = 'remote';
     slot.stop = run.stop;
+    this.remoteBytes += slot.newBytes;
     slot.done = run.done.then(
       (outcome) => {
+        this.busy.readers += outcome.ms;
+        this.remoteBytes -= slot.newBytes;
         slot.settled = true;
         slot.result = outcome.stopped ? { kind: 'unchanged' } : outcome.result;
         if (outcome.stopped) slot.stopped = true;
       },
       (e: unknown) => {
+        this.remoteBytes -= slot.newBytes;
         slot.settled = true;
         slot.failure = e;
       },
@@ -438,13 +457,16 @@ export class TranscriptScanner {
   }
 
   /** Calls first, then renames (the consumer exists by then), then read offsets. */
-  flushMs = 0;
   private flush(): void {
-    const t = performance.now();
-    try { this.flushNow(); } finally { this.flushMs += performance.now() - t; }
+    const started = performance.now();
+    try {
+      this.record();
+    } finally {
+      this.busy.here += performance.now() - started;
+    }
   }
 
-  private flushNow(): void {
+  private record(): void {
     const b = this.batch;
     this.batch = newBatch();
     if (this.abandoned || (b.calls.length === 0 && b.renames.length === 0 && b.states.length === 0)) return;

@@ -5,7 +5,7 @@
  * Periods are resolved to ranges here, in the page's time zone (this month and custom ranges are local calendar
  * days); the scope is resolved to the workspace's folders, which the store matches against each call's project.
  */
-import { allowsHourly, defaultGranularity, isPeriod, periodRange, type Period } from '../../../shared/period';
+import { allowsHourly, defaultGranularity, hostTimeZone, isPeriod, periodRange, type Period } from '../../../shared/period';
 import type {
   Billing,
   ExportFormat,
@@ -25,7 +25,7 @@ import {
   type SummaryQuery,
 } from '../../../shared/queries';
 import type { StoreApi } from '../../store/storeApi';
-import { hostTimeZone, parseWebviewMessage } from './validateMessage';
+import { parseWebviewMessage } from './validateMessage';
 
 /** What an export asks the host to write: the records query of the current view, without paging. */
 export interface ExportJob {

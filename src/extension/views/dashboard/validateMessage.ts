@@ -3,7 +3,7 @@
  * bad query): every field is checked before use, and anything off is rejected with a sentence saying what.
  */
 import { isSource } from '../../../shared/callRecord';
-import { hostTimeZone as sharedHostTimeZone, isPeriod } from '../../../shared/period';
+import { hostTimeZone, isPeriod } from '../../../shared/period';
 import type { HostRequest, WebviewCommand, WebviewMessage, WebviewUiState } from '../../../shared/protocol';
 import { isScope, type DashboardRequest, type RecordsRequest, type Scope } from '../../../shared/queries';
 
@@ -136,8 +136,4 @@ export function parseWebviewMessage(msg: unknown): Parsed<WebviewMessage> {
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(msg.type)}` };
   }
-}
-
-export function hostTimeZone(): string {
-  return sharedHostTimeZone();
 }
