@@ -2,18 +2,10 @@
  * Deterministic randomness and identifiers for the corpus. Everything derives from one seed, so a corpus of a given
  * size and generator version is the same bytes on every machine (its expected totals can be trusted).
  */
+import { mulberry32 } from '../../test/support/seededRandom';
 
 /** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

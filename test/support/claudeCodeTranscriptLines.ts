@@ -2,6 +2,7 @@
  * Builders for Claude Code transcript lines in the shapes of ../../../shared/facts/claude-code-transcripts.md (field
  * order as Claude Code writes them), plus a seeded PRNG. Used by the fixture generator and the scale corpus.
  */
+import { mulberry32 } from './seededRandom';
 
 export interface LineEnv {
   sessionId: string;
@@ -34,17 +35,7 @@ export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export function idMaker(random: () => number): { hex(n: number): string; uuid(): string; int(min: number, max: number): number } {
   const hex = (n: number): string => {

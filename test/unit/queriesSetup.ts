@@ -9,6 +9,7 @@ import type { Db } from '../../src/extension/store/db';
 import { emptyDatabase } from '../../src/extension/store/persistence';
 import { loadSqlJs } from '../../src/extension/store/sqlJs';
 import { WASM_PATH } from './storeFixtures';
+import { mulberry32 } from '../support/seededRandom';
 
 let sql: Promise<SqlJsStatic> | null = null;
 
@@ -30,16 +31,6 @@ export async function benchWith(calls: CallInput[], pricer: Pricer, queriesPrice
   return { db, recorder, queries: new Queries(db, () => queriesPricer) };
 }
 
-/** A deterministic generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 export const ALL_TIME = { from: -8.64e15, to: 8.64e15 };

@@ -8,6 +8,7 @@ import { createInProcessStore } from '../../src/extension/store/inProcessStore';
 import type { StoreCoreOptions } from '../../src/extension/store/storeCore';
 import type { StoreApi, StoreEvent } from '../../src/extension/store/storeApi';
 import type { StoreExtras } from '../../src/extension/store/storeExtras';
+import { mulberry32 } from '../support/seededRandom';
 
 export const WASM_PATH = require.resolve('sql.js/dist/sql-wasm.wasm');
 
@@ -86,17 +87,7 @@ export function nextEvent<T extends StoreEvent['type']>(store: StoreApi, type: T
   });
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so failures can be reproduced from the seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 export const CONSUMER_NAMES = [
   'Add rate limiting to /login',

@@ -81,10 +81,10 @@ export const MAX_READER_THREADS = 3;
  * What reader threads may have in hand (sent, not yet recorded), per thread: enough that a thread never runs dry
  * while this thread records a batch, little enough to bound the calls waiting in memory.
  */
-const REMOTE_BYTES_PER_THREAD = 24 * 1024 * 1024;
-const REMOTE_FILES_PER_THREAD = 64;
+const REMOTE_BYTES_PER_THREAD = 96 * 1024 * 1024;
+const REMOTE_FILES_PER_THREAD = 256;
 /** A file this thread may read out of turn while waiting for the next one (its calls wait in memory meanwhile). */
-const STEAL_MAX_BYTES = 4 * 1024 * 1024;
+const STEAL_MAX_BYTES = 1024 * 1024;
 
 /** One listed file during a scan, in listing order. */
 interface Slot {
