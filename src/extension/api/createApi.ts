@@ -75,7 +75,8 @@ export function createApi(store: StoreApi, options: CreateApiOptions): ClaudeUsa
       const rejected = result.rejected[0];
       if (rejected) throw new Error(`recordCall: ${rejected.message}`);
       if (result.durabilityError) throw new Error(`recordCall: ${result.durabilityError}`);
-      const [row] = (await store.records({ range: { from: input.ts, to: input.ts + 1 }, search: '', page: 1, pageSize: 50 })).rows.filter((r) => r.key === input.key);
+      const page = await store.records({ range: { from: input.ts, to: input.ts + 1 }, consumerKey: input.consumer.key, search: '', page: 1, pageSize: 100 });
+      const row = page.rows.find((r) => r.key === input.key);
       return { stored: result.inserted + result.updated > 0, costUsd: row && row.costNanos !== null ? nanosToDecimalString(row.costNanos) : null };
     },
     async getTotals(range): Promise<ApiTotals> {

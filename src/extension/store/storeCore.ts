@@ -149,12 +149,12 @@ export class StoreCore implements StoreApi {
     const state = await this.whenOpen();
     if (!Array.isArray(calls)) throw new Error('record() expects an array of calls');
     const durable = options.durable === true && state.file !== null;
-    const durabilityError = durable ? await state.file!.appendDurably(calls) : null;
-    // Closed meanwhile: the calls are in the journal (or were refused) and the next start imports them.
-    this.assertCurrent(state);
+    // Into memory first, then the journal: this instance's own journal tail then finds the calls already stored, so the
+    // answer says truly whether they were new or better (a tail that got there first would make them look unchanged).
     const result: RecordResult = state.recorder.record(calls, { updateNames: true });
     this.afterWrite(state, result.inserted, result.updated);
     this.announcer.flush();
+    const durabilityError = durable ? await state.file!.appendDurably(calls) : null;
     if (durable) {
       result.durable = durabilityError === null;
       if (durabilityError !== null) result.durabilityError = durabilityError;
