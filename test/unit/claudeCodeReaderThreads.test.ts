@@ -134,6 +134,10 @@ describe('calls packed for the trip between threads', () => {
     assert.deepStrictEqual(unpackCalls(packCalls(calls)), calls);
     assert.deepStrictEqual(unpackCalls(structuredClone(packCalls(calls))), calls);
     assert.deepStrictEqual(unpackCalls(packCalls([])), []);
-    assert.throws(() => unpackCalls(['x']), /wrong length/);
+    const packed = packCalls(calls);
+    assert.equal(new Set(packed.strings).size, packed.strings.length, 'repeated strings are sent once');
+    assert.equal(packed.strings.filter((x) => x === 'claude-opus-5-5').length, 1);
+    assert.throws(() => unpackCalls({ strings: [], values: ['x'] }), /wrong length/);
+    assert.throws(() => unpackCalls({ ...packed, strings: [] }), /missing string/);
   });
 });

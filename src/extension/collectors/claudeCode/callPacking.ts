@@ -1,26 +1,49 @@
 /**
  * Calls crossing from a reader thread to the store's thread as one flat array of primitives: copying a message
- * between threads costs per object and per property name, and a large import sends a couple of hundred thousand
- * calls. `unpackCalls(packCalls(calls))` gives back calls equal to the originals (absent optional fields stay absent).
+ * between threads costs per object, per property name and per string, and a large import sends a couple of hundred
+ * thousand calls. Strings that repeat from call to call (consumer, model, project, labels) are sent once per piece
+ * and referred to by index. `unpackCalls(packCalls(calls))` gives back calls equal to the originals (absent optional
+ * fields stay absent).
  */
 import type { CallInput, Source } from '../../../shared/callRecord';
 
-export type PackedCalls = Array<string | number | boolean | null>;
+export interface PackedCalls {
+  /** Repeated strings, referred to by index from `values`. */
+  strings: string[];
+  values: Array<string | number | boolean | null>;
+}
 
 /** Values per call, in the order below. */
 const WIDTH = 21;
 
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  ref(s: string | undefined): number | null {
+    if (s === undefined) return null;
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
 export function packCalls(calls: readonly CallInput[]): PackedCalls {
-  const out: PackedCalls = new Array(calls.length * WIDTH);
+  const table = new StringTable();
+  const out: PackedCalls['values'] = new Array(calls.length * WIDTH);
   let k = 0;
   for (const c of calls) {
     out[k++] = c.key;
     out[k++] = c.requestId ?? null;
     out[k++] = c.ts;
     out[k++] = c.source;
-    out[k++] = c.consumer.key;
-    out[k++] = c.consumer.name;
-    out[k++] = c.model;
+    out[k++] = table.ref(c.consumer.key);
+    out[k++] = table.ref(c.consumer.name);
+    out[k++] = table.ref(c.model);
     out[k++] = c.tokens.input;
     out[k++] = c.tokens.cacheWrite5m;
     out[k++] = c.tokens.cacheWrite1h;
@@ -28,46 +51,52 @@ export function packCalls(calls: readonly CallInput[]): PackedCalls {
     out[k++] = c.tokens.output;
     out[k++] = c.webSearchRequests ?? null;
     out[k++] = c.webFetchRequests ?? null;
+    // false stands for an absent durationMs (null is a value: "unknown").
     out[k++] = c.durationMs === undefined ? false : c.durationMs;
-    out[k++] = c.collector;
+    out[k++] = table.ref(c.collector);
     out[k++] = c.sidechain ?? null;
-    out[k++] = c.serviceTier ?? null;
-    out[k++] = c.speed ?? null;
-    out[k++] = c.inferenceGeo ?? null;
-    out[k++] = c.project ?? null;
+    out[k++] = table.ref(c.serviceTier);
+    out[k++] = table.ref(c.speed);
+    out[k++] = table.ref(c.inferenceGeo);
+    out[k++] = table.ref(c.project);
   }
-  return out;
+  return { strings: table.strings, values: out };
 }
 
 export function unpackCalls(packed: PackedCalls): CallInput[] {
-  if (packed.length % WIDTH !== 0) throw new Error('packed calls have the wrong length');
+  const { strings, values: v } = packed;
+  if (v.length % WIDTH !== 0) throw new Error('packed calls have the wrong length');
+  const str = (x: unknown): string => {
+    const s = typeof x === 'number' ? strings[x] : undefined;
+    if (s === undefined) throw new Error('packed calls refer to a missing string');
+    return s;
+  };
   const calls: CallInput[] = [];
-  for (let k = 0; k < packed.length; k += WIDTH) {
+  for (let k = 0; k < v.length; k += WIDTH) {
     const call: CallInput = {
-      key: packed[k] as string,
-      ts: packed[k + 2] as number,
-      source: packed[k + 3] as Source,
-      consumer: { key: packed[k + 4] as string, name: packed[k + 5] as string },
-      model: packed[k + 6] as string,
+      key: v[k] as string,
+      ts: v[k + 2] as number,
+      source: v[k + 3] as Source,
+      consumer: { key: str(v[k + 4]), name: str(v[k + 5]) },
+      model: str(v[k + 6]),
       tokens: {
-        input: packed[k + 7] as number,
-        cacheWrite5m: packed[k + 8] as number,
-        cacheWrite1h: packed[k + 9] as number,
-        cacheRead: packed[k + 10] as number,
-        output: packed[k + 11] as number,
+        input: v[k + 7] as number,
+        cacheWrite5m: v[k + 8] as number,
+        cacheWrite1h: v[k + 9] as number,
+        cacheRead: v[k + 10] as number,
+        output: v[k + 11] as number,
       },
-      collector: packed[k + 15] as string,
+      collector: str(v[k + 15]),
     };
-    if (packed[k + 1] !== null) call.requestId = packed[k + 1] as string;
-    if (packed[k + 12] !== null) call.webSearchRequests = packed[k + 12] as number;
-    if (packed[k + 13] !== null) call.webFetchRequests = packed[k + 13] as number;
-    // false stands for an absent durationMs (null is a value: "unknown").
-    if (packed[k + 14] !== false) call.durationMs = packed[k + 14] as number | null;
-    if (packed[k + 16] !== null) call.sidechain = packed[k + 16] as boolean;
-    if (packed[k + 17] !== null) call.serviceTier = packed[k + 17] as string;
-    if (packed[k + 18] !== null) call.speed = packed[k + 18] as string;
-    if (packed[k + 19] !== null) call.inferenceGeo = packed[k + 19] as string;
-    if (packed[k + 20] !== null) call.project = packed[k + 20] as string;
+    if (v[k + 1] !== null) call.requestId = v[k + 1] as string;
+    if (v[k + 12] !== null) call.webSearchRequests = v[k + 12] as number;
+    if (v[k + 13] !== null) call.webFetchRequests = v[k + 13] as number;
+    if (v[k + 14] !== false) call.durationMs = v[k + 14] as number | null;
+    if (v[k + 16] !== null) call.sidechain = v[k + 16] as boolean;
+    if (v[k + 17] !== null) call.serviceTier = str(v[k + 17]);
+    if (v[k + 18] !== null) call.speed = str(v[k + 18]);
+    if (v[k + 19] !== null) call.inferenceGeo = str(v[k + 19]);
+    if (v[k + 20] !== null) call.project = str(v[k + 20]);
     calls.push(call);
   }
   return calls;

@@ -91,6 +91,23 @@ export class DirCache {
     return entries;
   }
 
+  /**
+   * Reads again the folders whose listing is not confirmed yet but could be (first seen CONFIRM_MS ago or more): at
+   * the end of a long scan, so the next one reuses them. A folder that changed meanwhile simply gets its new entries,
+   * which the next scan then uses.
+   */
+  confirm(): void {
+    const now = this.now();
+    for (const [dir, cached] of this.dirs) {
+      if (cached.listedAt - cached.firstSeen >= CONFIRM_MS || now - cached.firstSeen < CONFIRM_MS) continue;
+      try {
+        this.read(dir);
+      } catch {
+        // Gone or unreadable: read() forgot it; the next scan reports what it finds.
+      }
+    }
+  }
+
   get size(): number {
     return this.dirs.size;
   }

@@ -47,7 +47,43 @@ export async function readLines(
   options: LineReaderOptions = {},
 ): Promise<ReadOutcome> {
   const big = options.bigLineBytes ?? 256 * 1024;
-  const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(options.chunkBytes ?? 1024 * 1024, to - from)));
+  const chunkBytes = Math.max(1, Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, to - from));
+  const chunk = takeChunk(chunkBytes);
+  try {
+    return await readChunks(fd, from, to, onLine, options, big, chunk);
+  } finally {
+    giveBack(chunk);
+  }
+}
+
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Read buffers kept for reuse: an import reads thousands of files one after another, and a fresh megabyte each
+ * (memory outside the JS heap, given back only when a collection happens to run) made the process' memory climb.
+ */
+const spareChunks: Buffer[] = [];
+const MAX_SPARE_CHUNKS = 2;
+
+function takeChunk(bytes: number): Buffer {
+  if (bytes > DEFAULT_CHUNK_BYTES) return Buffer.allocUnsafeSlow(bytes);
+  return (spareChunks.pop() ?? Buffer.allocUnsafeSlow(DEFAULT_CHUNK_BYTES)).subarray(0, bytes);
+}
+
+function giveBack(chunk: Buffer): void {
+  // Lines were handed out as views valid only during their callback, so the buffer is free again.
+  if (chunk.buffer.byteLength !== DEFAULT_CHUNK_BYTES || spareChunks.length >= MAX_SPARE_CHUNKS) return;
+  spareChunks.push(Buffer.from(chunk.buffer, 0, DEFAULT_CHUNK_BYTES));
+}
+
+async function readChunks(
+  fd: number,
+  from: number,
+  to: number,
+  onLine: LineHandler,
+  options: LineReaderOptions,
+  big: number,
+  chunk: Buffer,
+): Promise<ReadOutcome> {
   let offset = from;
   let endOffset = from;
   let lines = 0;

@@ -16,18 +16,10 @@
  * Anything unusual (a key written with escapes, invalid JSON outside bulk values) returns undefined: the caller
  * then parses the line the plain way, which decides what it is.
  */
+import { compile, keySlot, SHARED_MAX_BYTES, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
 import type { JsonObject } from './narrow';
 
-/**
- * What to do with a key's value: keep it exactly ('value'; 'shared' for a value most lines repeat, such as a model or
- * a session id: the string of the previous line is reused when the bytes are the same; 'tag' is 'shared' and also
- * compares a string value with the caller's tags), walk into it (a Schema: for an object; any other value is kept
- * as is), or skip it as bulk.
- */
-export type Field = 'value' | 'shared' | 'tag' | 'bulk' | Schema;
-export interface Schema {
-  readonly [key: string]: Field;
-}
+export type { Field, Schema } from './lineSchema';
 
 /** A bulk value that was skipped: its bytes are [start, end) of the line. */
 export interface BulkSpan {
@@ -69,29 +61,6 @@ const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
 
-interface CompiledKey {
-  bytes: Buffer;
-  name: string;
-  field: CompiledField;
-  /** The name is one of the scan's tags. */
-  tag: boolean;
-  /** For 'shared' and 'tag' fields: the last plain string value, its bytes and their length. */
-  last?: { bytes: Buffer; length: number; value: string };
-}
-type CompiledField = 'value' | 'shared' | 'tag' | 'bulk' | CompiledSchema;
-/** Longer shared strings are not remembered (they are not the repeated kind). */
-const SHARED_MAX_BYTES = 256;
-interface CompiledSchema {
-  /** Keys by a hash of their length, first and last byte (see keySlot); usually one candidate per slot. */
-  bySlot: Array<CompiledKey[] | undefined>;
-}
-
-const KEY_SLOTS = 256;
-
-function keySlot(length: number, first: number, last: number): number {
-  return (length * 7 + first * 31 + last * 17) & (KEY_SLOTS - 1);
-}
-
 /** Bytes that end the plain run of a string: quote, backslash, and the control characters JSON forbids raw. */
 const STRING_STOP = new Uint8Array(256);
 for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
@@ -105,28 +74,6 @@ interface Slicer {
 }
 function slices(b: Buffer): Slicer {
   return b as unknown as Slicer;
-}
-
-const compiledByTags = new WeakMap<ReadonlySet<string>, WeakMap<Schema, CompiledSchema>>();
-
-function compile(schema: Schema, tags: ReadonlySet<string>): CompiledSchema {
-  let forTags = compiledByTags.get(tags);
-  if (!forTags) compiledByTags.set(tags, (forTags = new WeakMap()));
-  let c = forTags.get(schema);
-  if (c) return c;
-  c = { bySlot: new Array<CompiledKey[] | undefined>(KEY_SLOTS).fill(undefined) };
-  forTags.set(schema, c);
-  for (const [name, field] of Object.entries(schema)) {
-    const bytes = Buffer.from(name);
-    if (bytes.length === 0) continue;
-    const slot = keySlot(bytes.length, bytes[0], bytes[bytes.length - 1]);
-    let list = c.bySlot[slot];
-    if (!list) c.bySlot[slot] = list = [];
-    const key: CompiledKey = { bytes, name, field: typeof field === 'string' ? field : compile(field, tags), tag: tags.has(name) };
-    if (field === 'shared' || field === 'tag') key.last = { bytes: Buffer.alloc(SHARED_MAX_BYTES), length: -1, value: '' };
-    list.push(key);
-  }
-  return c;
 }
 
 /** Thrown (and caught below) when the line is not what the fast path handles; never escapes this module. */

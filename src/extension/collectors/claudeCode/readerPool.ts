@@ -39,7 +39,9 @@ export class ReaderPool {
   /** Starts `size` reader threads running `entry` (a bundle that includes readerWorker.ts). */
   constructor(entry: string, size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry, { workerData: { [READER_FLAG]: true } });
+      // A small young generation: the thread's garbage is short-lived, and the import must not cost more memory
+      // than the tools it replaces.
+      const worker = new Worker(entry, { workerData: { [READER_FLAG]: true }, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
       const thread: Thread = { worker, jobs: 0 };
       worker.on('message', (m: ReaderReply) => this.onReply(m));
       worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
@@ -62,11 +64,6 @@ export class ReaderPool {
 
   get size(): number {
     return this.threads.length;
-  }
-
-  /** A new scan starts. */
-  reset(): void {
-    for (const t of this.threads) this.post(t, { type: 'reset' });
   }
 
   /** Reads one file in a reader thread; rejects when the thread fails. `stop()` ends it early (then `stopped`). */

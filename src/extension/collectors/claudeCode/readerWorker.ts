@@ -16,9 +16,7 @@ export const READER_FLAG = 'claudeCodeReader';
 export type ReaderRequest =
   | { type: 'job'; id: number; job: ReadJob }
   /** Stop a job at its next chunk (its reply still comes, as a result with `stopped`). */
-  | { type: 'stop'; id: number }
-  /** A new scan starts: forget cached agent meta files. */
-  | { type: 'reset' };
+  | { type: 'stop'; id: number };
 
 /** A piece with its calls packed (callPacking.ts). */
 export type PackedPiece = Omit<ReadPiece, 'calls'> & { packed: PackedCalls };
@@ -41,7 +39,8 @@ export function isReaderThread(): boolean {
 function runReader(port: MessagePort): void {
   const queue: Array<{ id: number; job: ReadJob }> = [];
   const stops = new Set<number>();
-  let meta = new MetaCache();
+  // A pool lives for one scan, so agent meta files are read at most once per scan.
+  const meta = new MetaCache();
   let running = false;
   let lastYield = performance.now();
   const post = (reply: ReaderReply): void => port.postMessage(reply);
@@ -88,8 +87,6 @@ function runReader(port: MessagePort): void {
       if (!running) void drain();
     } else if (m.type === 'stop' && typeof m.id === 'number') {
       stops.add(m.id);
-    } else if (m.type === 'reset') {
-      meta = new MetaCache();
     }
   });
 }

@@ -1,7 +1,8 @@
 /**
- * One pass over the transcripts: list files, read what is new in each (one stat for an unchanged file), turn lines
- * into calls, hand them to the sink in batches, then persist each file's read state — always after its calls were
- * recorded, so a saved database never carries an offset past calls it does not hold.
+ * One pass over the transcripts: list files (folders that did not change are not read again: dirCache.ts), stat each
+ * one (an unchanged file costs nothing more), read what is new in the others (orderedReads.ts: in file order, in
+ * reader threads for a large import), hand their calls to the sink in batches, then persist each file's read state —
+ * always after its calls were recorded, so a saved database never carries an offset past calls it does not hold.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,9 +10,11 @@ import path from 'node:path';
 import type { CallInput } from '../../../shared/callRecord';
 import type { ScanStats } from '../../store/storeApi';
 import type { CollectorDeps } from '../collector';
-import { DirCache } from './dirCache';
+import { CONFIRM_MS, DirCache } from './dirCache';
 import { decodeFileState, isUnchanged, knownFileOf, type KnownFile } from './fileReadState';
-import { MetaCache, readTranscriptFile, type ReadJob, type ReadPiece, type ReadResult } from './fileReader';
+import { MetaCache, type ReadJob, type ReadPiece } from './fileReader';
+import { OrderedReads, slotFor, type Slot } from './orderedReads';
+import { ProgressReporter } from './progressReporter';
 import { bundledReaderEntry, ReaderPool } from './readerPool';
 import { ScanLog } from './scanLog';
 import { readCustomTitle, sidecarMtime } from './sidecars';
@@ -68,45 +71,13 @@ export interface ScanOutcome {
  * lookup and one roll-up write per bucket and consumer for the whole batch); a second keeps an import visibly moving
  * without announcing a change more often than the status bar can use.
  */
-const FLUSH_CALLS = 5000;
+const FLUSH_CALLS = 8000;
 const FLUSH_MS = 1000;
 const YIELD_MS = 8;
-const PROGRESS_MS = 200;
-const SLOW_SCAN_MS = 250;
 const ACTIVE_WINDOW_MS = 48 * 3_600_000;
 /** Reader threads pay off for large imports only (a thread costs a bundle load and its memory). */
 export const POOL_MIN_BYTES = 32 * 1024 * 1024;
 export const MAX_READER_THREADS = 3;
-/**
- * What reader threads may have in hand (sent, not yet recorded), per thread: enough that a thread never runs dry
- * while this thread records a batch, little enough to bound the calls waiting in memory.
- */
-const REMOTE_BYTES_PER_THREAD = 96 * 1024 * 1024;
-const REMOTE_FILES_PER_THREAD = 256;
-/** A file this thread may read out of turn while waiting for the next one (its calls wait in memory meanwhile). */
-const STEAL_MAX_BYTES = 1024 * 1024;
-
-/** One listed file during a scan, in listing order. */
-interface Slot {
-  file: TranscriptFile;
-  /** From the stat; undefined when the file could not be stat'ed (or is gone). */
-  mtime?: number;
-  /** What to read; absent when the file is unchanged. */
-  job?: ReadJob;
-  /** Roughly how much is new (for choosing reader threads and what to read out of turn). */
-  newBytes: number;
-  state: 'waiting' | 'remote' | 'local' | 'done';
-  /** Pieces read before the file's turn to be recorded. */
-  pieces: ReadPiece[];
-  /** The file is being recorded: pieces go to the batch as they arrive. */
-  streaming: boolean;
-  settled: boolean;
-  done?: Promise<void>;
-  stop?: () => void;
-  result?: ReadResult;
-  stopped?: boolean;
-  failure?: unknown;
-}
 
 interface PendingState {
   path: string;
@@ -128,10 +99,8 @@ export class TranscriptScanner {
   private metaCache = new MetaCache();
   /** The running scan's statistics (pieces arriving from reader threads add to them). */
   private currentStats: ScanStats = emptyStats();
-  /** Milliseconds of work in this scan: here (recording, parsing out of turn) and in all reader threads together. */
-  private busy = { here: 0, readers: 0 };
-  /** New bytes of the files reader threads have in hand. */
-  private remoteBytes = 0;
+  /** The running scan's reads (recording time counts as this thread's work there). */
+  private reads: OrderedReads | undefined;
   private batch: Batch = newBatch();
   /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
   private failedPaths = new Set<string>();
@@ -156,8 +125,8 @@ export class TranscriptScanner {
   }
 
   /**
-   * For shutdown: stops at the next file boundary and sends nothing more to the sink (the store is closing). What was
-   * read but not recorded keeps its old offsets, so it is read again next time.
+   * For shutdown: stops reading at once and sends nothing more to the sink (the store is closing). What was read but
+   * not recorded keeps its old offsets, so it is read again next time.
    */
   abandon(): void {
     this.abandoned = true;
@@ -189,6 +158,7 @@ export class TranscriptScanner {
     this.reportListingProblems(listing);
 
     const activeSessions = new Set<string>();
+    const scanStart = Date.now();
     const files = listing.files;
     stats.files = files.length;
     const progress = new ProgressReporter(this.deps, request, t0, files.length);
@@ -198,17 +168,39 @@ export class TranscriptScanner {
       const slot = this.decide(files[i], listing);
       slots.push(slot);
       if (slot.job) newBytes += slot.newBytes;
-      await this.pause();
+      const yielding = this.pause();
+      if (yielding) await yielding;
     }
     const pool = this.startPool(slots, newBytes);
+    const reads = new OrderedReads(
+      {
+        take: (slot, piece) => this.take(slot, piece),
+        finish: (slot, filesDone) => {
+          this.finish(slot, stats, activeSessions, scanStart);
+          if (this.batch.calls.length >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
+          progress.update(filesDone, stats.calls);
+        },
+        pause: () => this.pause(),
+        cancelled: () => this.cancelRequested,
+        abandoned: () => this.abandoned,
+        meta: (metaPath) => this.metaCache.get(metaPath),
+      },
+      pool,
+    );
+    this.reads = reads;
     let done = 0;
     try {
-      done = await this.readAll(slots, pool, stats, activeSessions, progress);
+      done = await reads.run(slots);
     } finally {
+      this.reads = undefined;
       pool?.close();
     }
     this.flush();
-    if (full && !this.cancelRequested) this.forgetVanished(listing, roots);
+    if (full && !this.cancelRequested) {
+      this.forgetVanished(listing, roots);
+      // A long import: the folder listings it began with can be confirmed now, so the next scan reuses them.
+      if (performance.now() - t0 > CONFIRM_MS) this.dirCache.confirm();
+    }
     this.log.endScan();
     stats.ms = Math.round(performance.now() - t0);
     progress.done(done, stats.calls);
@@ -216,63 +208,9 @@ export class TranscriptScanner {
     return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full, readers };
   }
 
-  /**
-   * Reads the files that changed and records them in file order. With reader threads, files are parsed ahead in the
-   * threads (a window of a few files) while this thread records; when the file to record next is not ready and this
-   * thread has been less busy than the readers, it reads a small file further ahead itself. Returns how many files
-   * are done.
-   */
-  private async readAll(slots: Slot[], pool: ReaderPool | undefined, stats: ScanStats, active: Set<string>, progress: ProgressReporter): Promise<number> {
-    const maxFiles = pool ? pool.size * REMOTE_FILES_PER_THREAD : 0;
-    const maxBytes = pool ? pool.size * REMOTE_BYTES_PER_THREAD : 0;
-    this.busy = { here: 0, readers: 0 };
-    this.remoteBytes = 0;
-    let head = 0;
-    let ahead = 0;
-    while (head < slots.length) {
-      if (this.cancelRequested && slots[head].state === 'waiting') break;
-      ahead = Math.max(ahead, head);
-      if (pool && !this.cancelRequested) {
-        while (ahead < slots.length && !pool.broken && pool.inFlight < maxFiles && this.remoteBytes < maxBytes) {
-          this.dispatch(slots[ahead++], pool);
-        }
-      }
-      const slot = slots[head];
-      if (slot.state === 'remote' && !slot.streaming) {
-        // Its turn: what arrived so far is recorded, the rest as it arrives (a huge file never piles up here).
-        slot.streaming = true;
-        for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
-      }
-      if (slot.state === 'remote') {
-        if (!slot.settled && !this.cancelRequested && ahead < slots.length && slots[ahead].newBytes <= STEAL_MAX_BYTES &&
-            pool && this.busy.here < this.busy.readers / pool.size) {
-          // The head is still being parsed elsewhere and this thread has had less to do than a reader: parse a small
-          // file further on meanwhile. (Recording is this thread's own work; when it is the slower side, it parses
-          // nothing and the readers do it all.)
-          const started = performance.now();
-          await this.readHere(slots[ahead++], false);
-          this.busy.here += performance.now() - started;
-          continue;
-        }
-        await this.settle(slot);
-      } else if (slot.state === 'waiting') {
-        await this.readHere(slot, true);
-      }
-      slot.streaming = true;
-      for (const piece of slot.pieces.splice(0)) this.take(slot, piece, stats);
-      this.finish(slot, stats, active);
-      slot.job = undefined;
-      head++;
-      if (this.batch.calls.length >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
-      progress.update(head, stats.calls);
-      await this.pause();
-    }
-    return head;
-  }
-
   /** One stat: unchanged files are done; a changed file becomes a read job. */
   private decide(f: TranscriptFile, listing: Listing): Slot {
-    const slot: Slot = { file: f, state: 'done', newBytes: 0, pieces: [], streaming: false, settled: false };
+    const slot = slotFor(f);
     let st: fs.Stats | undefined;
     try {
       st = fs.statSync(f.path, { throwIfNoEntry: false });
@@ -326,70 +264,9 @@ export class TranscriptScanner {
     }
   }
 
-  private dispatch(slot: Slot, pool: ReaderPool): void {
-    if (slot.state !== 'waiting' || !slot.job) return;
-    const run = pool.run(slot.job, (piece) => {
-      if (slot.streaming) this.take(slot, piece, this.currentStats);
-      else slot.pieces.push(piece);
-    });
-    slot.state = 'remote';
-    slot.stop = run.stop;
-    this.remoteBytes += slot.newBytes;
-    slot.done = run.done.then(
-      (outcome) => {
-        this.busy.readers += outcome.ms;
-        this.remoteBytes -= slot.newBytes;
-        slot.settled = true;
-        slot.result = outcome.stopped ? { kind: 'unchanged' } : outcome.result;
-        if (outcome.stopped) slot.stopped = true;
-      },
-      (e: unknown) => {
-        this.remoteBytes -= slot.newBytes;
-        slot.settled = true;
-        slot.failure = e;
-      },
-    );
-  }
-
-  /** Waits for a file a reader thread is parsing; if the thread failed, reads the file here instead. */
-  private async settle(slot: Slot): Promise<void> {
-    if (this.cancelRequested && !slot.settled) slot.stop?.();
-    await slot.done;
-    if (slot.failure === undefined || this.abandoned) return;
-    // Read again here from the same stored state (pieces already recorded come again: recording them twice is a no-op).
-    slot.pieces = [];
-    slot.failure = undefined;
-    slot.state = 'waiting';
-    await this.readHere(slot, true);
-  }
-
-  /** Reads a file in this thread; pieces are recorded at once when `streaming` (the file is next in order). */
-  private async readHere(slot: Slot, streaming: boolean): Promise<void> {
-    if (slot.state !== 'waiting' || !slot.job) {
-      if (slot.state === 'waiting') slot.state = 'done';
-      return;
-    }
-    slot.state = 'local';
-    slot.streaming = streaming;
-    try {
-      slot.result = await readTranscriptFile(slot.job, {
-        onPiece: (piece) => {
-          if (slot.streaming) this.take(slot, piece, this.currentStats);
-          else slot.pieces.push(piece);
-        },
-        pause: () => this.pause(),
-        stopped: () => this.abandoned,
-        meta: (metaPath) => this.metaCache.get(metaPath),
-      });
-    } catch (e: unknown) {
-      slot.failure = e;
-    }
-    slot.settled = true;
-  }
-
   /** Hands one piece of a file to the batch; an intermediate piece of a large file is recorded at once. */
-  private take(slot: Slot, piece: ReadPiece, stats: ScanStats): void {
-    stats.calls += piece.calls.length;
+  private take(slot: Slot, piece: ReadPiece): void {
+    this.currentStats.calls += piece.calls.length;
     const b = this.batch;
     for (const c of piece.calls) b.calls.push(c);
     for (const r of piece.renames) b.renames.push(r);
@@ -398,7 +275,7 @@ export class TranscriptScanner {
   }
 
   /** After a file's pieces: its statistics and messages. */
-  private finish(slot: Slot, stats: ScanStats, active: Set<string>): void {
+  private finish(slot: Slot, stats: ScanStats, active: Set<string>, now: number): void {
     const f = slot.file;
     if (slot.failure !== undefined) {
       // A bug or an I/O error on one file must not stop the import: report it and go on.
@@ -427,7 +304,7 @@ export class TranscriptScanner {
       stats.skippedLines += result.bad;
     }
     this.log.clear(f.path);
-    if (Date.now() - slot.mtime < ACTIVE_WINDOW_MS) active.add(`${f.projectDir}\0${f.sessionId}`);
+    if (now - slot.mtime < ACTIVE_WINDOW_MS) active.add(`${f.projectDir}\0${f.sessionId}`);
   }
 
   /** Existing projects roots, deduplicated by real path (~/.config/claude is often a link to ~/.claude). */
@@ -462,7 +339,7 @@ export class TranscriptScanner {
     try {
       this.record();
     } finally {
-      this.busy.here += performance.now() - started;
+      this.reads?.addBusy(performance.now() - started);
     }
   }
 
@@ -523,11 +400,15 @@ export class TranscriptScanner {
   }
 
   /** Yields to the worker's event loop every few milliseconds so it keeps answering queries during an import. */
-  private async pause(): Promise<void> {
-    const now = performance.now();
-    if (now - this.lastYield < YIELD_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.lastYield = performance.now();
+  /** Yields to the worker's event loop every few milliseconds; undefined (nothing to await) in between. */
+  private pause(): Promise<void> | undefined {
+    if (performance.now() - this.lastYield < YIELD_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.lastYield = performance.now();
+        resolve();
+      }),
+    );
   }
 }
 
@@ -541,36 +422,4 @@ function newBatch(): Batch {
 
 function describe(e: unknown): string {
   return errorCode(e) ?? (e instanceof Error ? e.message : String(e));
-}
-
-class ProgressReporter {
-  private lastEmit = 0;
-  private emitted = false;
-
-  constructor(
-    private readonly deps: CollectorDeps,
-    private readonly request: ScanRequest,
-    private readonly t0: number,
-    private readonly total: number,
-  ) {
-    if (request.progress && request.initial) this.emit(true, 0, 0);
-  }
-
-  update(done: number, calls: number): void {
-    if (!this.request.progress) return;
-    const now = performance.now();
-    if (!this.request.initial && now - this.t0 < SLOW_SCAN_MS) return;
-    if (now - this.lastEmit < PROGRESS_MS) return;
-    this.emit(true, done, calls);
-  }
-
-  done(filesDone: number, calls: number): void {
-    if (this.emitted) this.deps.onProgress({ running: false, filesDone, filesTotal: this.total, calls });
-  }
-
-  private emit(running: boolean, done: number, calls: number): void {
-    this.emitted = true;
-    this.lastEmit = performance.now();
-    this.deps.onProgress({ running, filesDone: done, filesTotal: this.total, calls });
-  }
 }

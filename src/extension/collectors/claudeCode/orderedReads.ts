@@ -1,0 +1,194 @@
+/**
+ * Reads the changed files of a scan and hands their pieces over in file order (the order decides which of two equal
+ * copies of a call is kept, so it must not depend on timing). With reader threads, files are parsed ahead in the
+ * threads while this thread records; when the next file is not ready and this thread has had less to do than a
+ * reader, it parses a small file further ahead itself. Without threads, every file is parsed here, in order.
+ */
+import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
+import { readTranscriptFile } from './fileReader';
+import type { AgentMeta } from './names';
+import type { ReaderPool } from './readerPool';
+import type { TranscriptFile } from './transcriptFiles';
+
+/**
+ * What reader threads may have in hand (sent, not yet recorded), per thread: enough that a thread does not run dry
+ * while this thread records a batch, little enough to bound the calls waiting in memory.
+ */
+const REMOTE_BYTES_PER_THREAD = 96 * 1024 * 1024;
+const REMOTE_FILES_PER_THREAD = 256;
+/** A file this thread may parse out of turn while waiting for the next one (its calls wait in memory meanwhile). */
+const STEAL_MAX_BYTES = 1024 * 1024;
+
+/** One listed file during a scan, in listing order. */
+export interface Slot {
+  file: TranscriptFile;
+  /** From the stat; undefined when the file could not be stat'ed (or is gone). */
+  mtime?: number;
+  /** What to read; absent when the file is unchanged. */
+  job?: ReadJob;
+  /** Roughly how much is new (for choosing reader threads and what to parse out of turn). */
+  newBytes: number;
+  state: 'waiting' | 'remote' | 'local' | 'done';
+  /** Pieces read before the file's turn to be recorded. */
+  pieces: ReadPiece[];
+  /** The file is being recorded: pieces go on as they arrive. */
+  streaming: boolean;
+  settled: boolean;
+  done?: Promise<void>;
+  stop?: () => void;
+  result?: ReadResult;
+  /** Stopped early by a cancel: what it handed over counts, the file is not done. */
+  stopped?: boolean;
+  failure?: unknown;
+}
+
+export function slotFor(file: TranscriptFile): Slot {
+  return { file, state: 'done', newBytes: 0, pieces: [], streaming: false, settled: false };
+}
+
+/** What the scanner does with what is read. */
+export interface OrderedReadsHost {
+  /** A piece of the file being recorded. */
+  take(slot: Slot, piece: ReadPiece): void;
+  /** All pieces of the file were taken: its statistics and messages; then the next file. */
+  finish(slot: Slot, filesDone: number): void;
+  /** A promise when it is time to yield to the event loop, else undefined. */
+  pause(): Promise<void> | undefined;
+  cancelled(): boolean;
+  /** Shutting down: stop reading at once. */
+  abandoned(): boolean;
+  meta(metaPath: string): AgentMeta | undefined;
+}
+
+export class OrderedReads {
+  /** Milliseconds of work: in this thread (recording, parsing out of turn) and in all reader threads together. */
+  private busyHere = 0;
+  private busyReaders = 0;
+  /** New bytes of the files reader threads have in hand. */
+  private remoteBytes = 0;
+
+  constructor(
+    private readonly host: OrderedReadsHost,
+    private readonly pool: ReaderPool | undefined,
+  ) {}
+
+  /** This thread worked on the scan for `ms` outside of parsing (recording a batch). */
+  addBusy(ms: number): void {
+    this.busyHere += ms;
+  }
+
+  /** Reads and hands over every slot in order, until done or cancelled. Returns how many files are done. */
+  async run(slots: Slot[]): Promise<number> {
+    const pool = this.pool;
+    const maxFiles = pool ? pool.size * REMOTE_FILES_PER_THREAD : 0;
+    const maxBytes = pool ? pool.size * REMOTE_BYTES_PER_THREAD : 0;
+    let head = 0;
+    let ahead = 0;
+    while (head < slots.length) {
+      const cancelled = this.host.cancelled();
+      if (cancelled && slots[head].state === 'waiting') break;
+      ahead = Math.max(ahead, head);
+      if (pool && !cancelled) {
+        while (ahead < slots.length && !pool.broken && pool.inFlight < maxFiles && this.remoteBytes < maxBytes) {
+          this.dispatch(slots[ahead++], pool);
+        }
+      }
+      const slot = slots[head];
+      if (slot.state === 'remote' && !slot.streaming) {
+        // Its turn: what arrived so far is handed over, the rest as it arrives (a huge file never piles up here).
+        slot.streaming = true;
+        for (const piece of slot.pieces.splice(0)) this.host.take(slot, piece);
+      }
+      if (slot.state === 'remote') {
+        if (!slot.settled && !cancelled && ahead < slots.length && this.mayParseAhead(slots[ahead])) {
+          const started = performance.now();
+          await this.readHere(slots[ahead++], false);
+          this.busyHere += performance.now() - started;
+          continue;
+        }
+        await this.settle(slot);
+      } else if (slot.state === 'waiting') {
+        await this.readHere(slot, true);
+      }
+      slot.streaming = true;
+      for (const piece of slot.pieces.splice(0)) this.host.take(slot, piece);
+      slot.job = undefined;
+      head++;
+      this.host.finish(slot, head);
+      const yielding = this.host.pause();
+      if (yielding) await yielding;
+    }
+    return head;
+  }
+
+  /**
+   * Whether to parse this file here while the next one is still in a reader thread: only small files, and only while
+   * this thread has had less to do than a reader (recording is this thread's own work; when it is the slower side,
+   * the readers parse everything).
+   */
+  private mayParseAhead(slot: Slot): boolean {
+    const pool = this.pool;
+    return pool !== undefined && slot.newBytes <= STEAL_MAX_BYTES && this.busyHere < this.busyReaders / pool.size;
+  }
+
+  private dispatch(slot: Slot, pool: ReaderPool): void {
+    if (slot.state !== 'waiting' || !slot.job) return;
+    const run = pool.run(slot.job, (piece) => {
+      if (slot.streaming) this.host.take(slot, piece);
+      else slot.pieces.push(piece);
+    });
+    slot.state = 'remote';
+    slot.stop = run.stop;
+    this.remoteBytes += slot.newBytes;
+    slot.done = run.done.then(
+      (outcome) => {
+        this.busyReaders += outcome.ms;
+        this.remoteBytes -= slot.newBytes;
+        slot.settled = true;
+        slot.result = outcome.result;
+        if (outcome.stopped) slot.stopped = true;
+      },
+      (e: unknown) => {
+        this.remoteBytes -= slot.newBytes;
+        slot.settled = true;
+        slot.failure = e;
+      },
+    );
+  }
+
+  /** Waits for a file a reader thread is parsing; if the thread failed, reads the file here instead. */
+  private async settle(slot: Slot): Promise<void> {
+    if (this.host.cancelled() && !slot.settled) slot.stop?.();
+    await slot.done;
+    if (slot.failure === undefined || this.host.abandoned()) return;
+    // Read again here from the same stored state (pieces already recorded come again: recording them twice is a no-op).
+    slot.pieces = [];
+    slot.failure = undefined;
+    slot.state = 'waiting';
+    await this.readHere(slot, true);
+  }
+
+  /** Reads a file in this thread; pieces are handed over at once when `streaming` (the file is next in order). */
+  private async readHere(slot: Slot, streaming: boolean): Promise<void> {
+    if (slot.state !== 'waiting' || !slot.job) {
+      if (slot.state === 'waiting') slot.state = 'done';
+      return;
+    }
+    slot.state = 'local';
+    slot.streaming = streaming;
+    try {
+      slot.result = await readTranscriptFile(slot.job, {
+        onPiece: (piece) => {
+          if (slot.streaming) this.host.take(slot, piece);
+          else slot.pieces.push(piece);
+        },
+        pause: () => this.host.pause(),
+        stopped: () => this.host.abandoned(),
+        meta: (metaPath) => this.host.meta(metaPath),
+      });
+    } catch (e: unknown) {
+      slot.failure = e;
+    }
+    slot.settled = true;
+  }
+}
