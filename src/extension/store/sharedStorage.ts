@@ -83,6 +83,8 @@ export class SharedStorage {
   private stopped = false;
   private resigned = false;
   private pending: CallInput[] = [];
+  /** How many calls a retry is appending right now. */
+  private retrying = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly reportedProblems = new Set<string>();
   /** Lock callbacks can fire while `acquireOrWatch` is still running: work that needs the lock waits for this. */
@@ -158,8 +160,9 @@ export class SharedStorage {
     return this.lock !== null;
   }
 
+  /** Calls waiting for the journal, including a retry still being written: none of them is on disk yet. */
   get callsNotOnDisk(): number {
-    return this.pending.length;
+    return this.pending.length + this.retrying;
   }
 
   /** The save's last word before its rename: true only while this instance holds the lock. */
@@ -345,11 +348,14 @@ export class SharedStorage {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    this.retrying += batch.length;
     try {
       await appendToJournal(this.storageDir, batch);
-      if (this.pending.length === 0) this.host.journalProblem(null);
+      this.retrying -= batch.length;
+      if (this.pending.length === 0 && this.retrying === 0) this.host.journalProblem(null);
       this.host.log('info', `${batch.length} call(s) recorded while the disk refused them are now in the journal.`);
     } catch (e: unknown) {
+      this.retrying -= batch.length;
       this.pending.unshift(...batch);
       this.host.journalProblem(journalProblemText(e));
       this.scheduleRetry();
