@@ -71,18 +71,25 @@ export function chooseCard(model: PricedModel, call: BreakdownInput): { kind: Ra
   return { kind: 'standard', rates: model.standard };
 }
 
+/** The call's counts, each checked to be a non-negative safe integer (a RangeError names the bad one). */
+function checkedCounts(call: BreakdownInput) {
+  const t = call.tokens;
+  return {
+    input: checkCount('tokens.input', t.input),
+    write5m: checkCount('tokens.cacheWrite5m', t.cacheWrite5m),
+    write1h: checkCount('tokens.cacheWrite1h', t.cacheWrite1h),
+    read: checkCount('tokens.cacheRead', t.cacheRead),
+    output: checkCount('tokens.output', t.output),
+    searches: checkCount('webSearchRequests', call.webSearchRequests),
+  };
+}
+
 /**
  * The same total as computeBreakdown(...).totalNanos, without building the breakdown (the recorder prices every call
  * it stores). Same checks, same arithmetic, same rounding.
  */
 export function computeTotal(model: PricedModel, call: BreakdownInput, webSearchNanosEach: Nanos): Nanos {
-  const t = call.tokens;
-  const input = checkCount('tokens.input', t.input);
-  const write5m = checkCount('tokens.cacheWrite5m', t.cacheWrite5m);
-  const write1h = checkCount('tokens.cacheWrite1h', t.cacheWrite1h);
-  const read = checkCount('tokens.cacheRead', t.cacheRead);
-  const output = checkCount('tokens.output', t.output);
-  const searches = checkCount('webSearchRequests', call.webSearchRequests);
+  const { input, write5m, write1h, read, output, searches } = checkedCounts(call);
   const { rates } = chooseCard(model, call);
   const subtotal =
     product(input, rates.input) + product(write5m, rates.cacheWrite5m) + product(write1h, rates.cacheWrite1h) +
@@ -96,13 +103,7 @@ export function computeTotal(model: PricedModel, call: BreakdownInput, webSearch
 }
 
 export function computeBreakdown(model: PricedModel, call: BreakdownInput, webSearchNanosEach: Nanos): PriceBreakdown {
-  const t = call.tokens;
-  const input = checkCount('tokens.input', t.input);
-  const write5m = checkCount('tokens.cacheWrite5m', t.cacheWrite5m);
-  const write1h = checkCount('tokens.cacheWrite1h', t.cacheWrite1h);
-  const read = checkCount('tokens.cacheRead', t.cacheRead);
-  const output = checkCount('tokens.output', t.output);
-  const searches = checkCount('webSearchRequests', call.webSearchRequests);
+  const { input, write5m, write1h, read, output, searches } = checkedCounts(call);
 
   const { kind, rates } = chooseCard(model, call);
   const inputNanos = product(input, rates.input);
