@@ -37,11 +37,31 @@ export function locateCcusage(): { command: string; native: boolean } {
   try {
     const dir = path.dirname(require.resolve(pkg));
     const bin = path.join(dir, 'bin', process.platform === 'win32' ? 'ccusage.exe' : 'ccusage');
-    if (fs.existsSync(bin)) return { command: bin, native: true };
+    if (fs.existsSync(bin)) return { command: executable(bin), native: true };
   } catch {
     // Fall through to the wrapper.
   }
   return { command: path.resolve('node_modules/.bin/ccusage'), native: false };
+}
+
+/**
+ * npm installs the platform package's binary without its execute bit when install scripts are off (npm 11's default
+ * for packages not in allowScripts): run a copy that has it rather than failing with EACCES.
+ */
+function executable(bin: string): string {
+  try {
+    fs.accessSync(bin, fs.constants.X_OK);
+    return bin;
+  } catch {
+    const copy = path.join(os.tmpdir(), 'claude-usage-bench', `ccusage-${fs.statSync(bin).size}`);
+    if (!fs.existsSync(copy)) {
+      fs.mkdirSync(path.dirname(copy), { recursive: true });
+      fs.copyFileSync(bin, `${copy}.tmp`);
+      fs.chmodSync(`${copy}.tmp`, 0o755);
+      fs.renameSync(`${copy}.tmp`, copy);
+    }
+    return copy;
+  }
 }
 
 export async function runCcusage(configDir: string): Promise<CcusageRun> {

@@ -56,3 +56,54 @@ describe('a large transcript', () => {
     assert.equal(third.bytesRead, 0);
   });
 });
+
+/** Records what the scanner tells the sink about large imports, in order with its record() calls. */
+class BulkAwareSink extends FlakySink {
+  events: string[] = [];
+  beginLargeImport(expectedCalls: number): void {
+    this.events.push(`begin:${expectedCalls > 0}`);
+  }
+  endLargeImport(): void {
+    this.events.push('end');
+  }
+  override record(calls: CallInput[]) {
+    this.events.push('record');
+    return super.record(calls);
+  }
+}
+
+describe('a large import', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => {
+    tmp = tempDir('cc-bulk-');
+  });
+  after(() => tmp.cleanup());
+
+  it('is announced to the sink before its first batch and ended after its last, also when a batch fails', async () => {
+    const config = path.join(tmp.dir, 'cfg');
+    const dir = path.join(config, 'projects', '-home-dev-bulk');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'bulk-session.jsonl');
+    fs.writeFileSync(file, `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'Bulk job' }, timestamp: new Date(Date.UTC(2026, 10, 1)).toISOString(), sessionId: 'bulk-session', cwd: '/home/dev/bulk', entrypoint: 'cli' })}\n`);
+    const session: FixtureSession = { file, sessionId: 'bulk-session', configDir: config, cwd: '/home/dev/bulk', entrypoint: 'cli', source: 'chat', consumerKey: 'claude-code:session:bulk-session', name: 'Bulk job' };
+    const expected: ExpectedRecord[] = [];
+    for (let i = 0; i < 200; i++) expected.push(appendCall(session, { ts: Date.UTC(2026, 10, 1) + (i + 1) * 10_000, seed: i + 1 }));
+    const size = fs.statSync(file).size;
+
+    const sink = new BulkAwareSink();
+    sink.failOn.add(2);
+    const scanner = new TranscriptScanner(makeDeps(sink), [config], { chunkBytes: 4096, checkpointChunks: 4, poolMinBytes: size - 1, readerEntry: null });
+    await scanner.scan({ progress: false });
+    assert.equal(sink.events[0], 'begin:true');
+    assert.equal(sink.events.at(-1), 'end');
+    assert.ok(sink.events.filter((e) => e === 'record').length > 2, sink.events.join(' '));
+    assert.equal(sink.events.filter((e) => e.startsWith('begin')).length, 1);
+    assert.equal(sink.events.filter((e) => e === 'end').length, 1);
+
+    // What the failed batch held is read again, but that is a small scan: no bulk mode.
+    sink.events = [];
+    await scanner.scan({ progress: false });
+    assertRecords(sink, expected);
+    assert.ok(sink.events.length > 0 && sink.events.every((e) => e === 'record'), sink.events.join(' '));
+  });
+});

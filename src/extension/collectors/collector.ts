@@ -10,6 +10,12 @@ export interface CallSink {
   record(calls: CallInput[]): RecordResult;
   /** A consumer's display name changed (a conversation got its title later). Unknown keys are ignored. */
   renameConsumer(key: string, name: string): void;
+  /**
+   * A large import of about `expectedCalls` calls begins: the sink may switch to a way of recording that pays off
+   * only in bulk, until endLargeImport (always called, also after a failure or a cancel).
+   */
+  beginLargeImport?(expectedCalls: number): void;
+  endLargeImport?(): void;
 }
 
 /**

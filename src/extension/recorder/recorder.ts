@@ -7,6 +7,8 @@ import type { Pricer } from '../pricing';
 import type { RecordResult } from '../store/storeApi';
 import type { Db, SqlValue } from '../store/db';
 import { sourceCode } from '../store/sourceCodes';
+import { KEY_HASH_INDEX_SQL } from '../store/schema';
+import { BulkKeys } from './bulkKeys';
 import { keyHash } from './keyHash';
 import { Interner } from './interning';
 import { RollupDeltas } from './rollupDeltas';
@@ -32,6 +34,9 @@ export type RecorderLog = (level: 'info' | 'warn' | 'error', message: string) =>
 const INSERT_CHUNK = 32;
 const INSERT_CHUNK_SQL = insertSql(INSERT_CHUNK);
 const INSERT_ONE_SQL = insertSql(1);
+const KEY_HASH_COLUMN = CALL_COLUMNS.indexOf('key_hash');
+/** SQLite's page cache during a bulk import: 8 MiB (negative: KiB). */
+const BULK_CACHE_SIZE = -8192;
 
 /** What we know about one key during a batch. */
 interface KeyState {
@@ -45,6 +50,9 @@ export class Recorder {
   private readonly interner: Interner;
   private readonly deltas = new RollupDeltas();
   private renames = 0;
+  /** Set during a large import (see beginBulk): dedup reads this instead of the key-hash index. */
+  private bulk: BulkKeys | undefined;
+  private cacheBeforeBulk: number | undefined;
 
   constructor(
     private readonly db: Db,
@@ -95,6 +103,38 @@ export class Recorder {
     return result;
   }
 
+  /**
+   * A large import of about `expectedCalls` calls begins: until endBulk, the key-hash index is dropped and dedup finds
+   * stored copies through an in-memory map of every row's hash, which is cheaper than keeping the index up to date row
+   * by row. Worth it only when the import is large next to what is stored (the map and the rebuilt index cost in
+   * proportion to the whole table); returns whether bulk mode is on.
+   */
+  beginBulk(expectedCalls: number): boolean {
+    if (this.bulk) return true;
+    if (!(expectedCalls > 0) || this.count() > expectedCalls) return false;
+    const keys = new BulkKeys();
+    this.db.each('SELECT key_hash, id FROM calls', [], (row) => keys.add(row[0] as number, row[1] as number));
+    this.db.exec('DROP INDEX IF EXISTS calls_key_hash');
+    // Without the random-access key index, appends and the other indexes do as well with a small page cache (the
+    // import's memory peak is a target too); the usual cache comes back with endBulk.
+    this.cacheBeforeBulk = this.db.first('PRAGMA cache_size')?.[0] as number | undefined;
+    this.db.exec(`PRAGMA cache_size = ${BULK_CACHE_SIZE}`);
+    this.bulk = keys;
+    return true;
+  }
+
+  /** Ends bulk mode: the key-hash index is built again, in one pass. */
+  endBulk(): void {
+    if (!this.bulk) return;
+    this.bulk = undefined;
+    if (typeof this.cacheBeforeBulk === 'number') this.db.exec(`PRAGMA cache_size = ${this.cacheBeforeBulk}`);
+    this.db.exec(KEY_HASH_INDEX_SQL);
+  }
+
+  get inBulk(): boolean {
+    return this.bulk !== undefined;
+  }
+
   /** A consumer's display name changed. Unknown keys are ignored. Returns whether anything changed. */
   renameConsumer(key: string, name: string): boolean {
     if (typeof key !== 'string' || typeof name !== 'string' || key === '') return false;
@@ -132,15 +172,19 @@ export class Recorder {
     return (this.db.first('SELECT COUNT(*) FROM calls')?.[0] as number) ?? 0;
   }
 
-  /** Stored copies of the batch's keys, found through the key-hash index. */
+  /** Stored copies of the batch's keys, found through the key-hash index (in bulk mode: through the map of ids). */
   private storedCopies(calls: readonly CallInput[]): Map<string, KeyState> {
     const keys = new Set(calls.map((c) => c.key));
-    // Sorted, so the index is probed in order.
-    const hashes = [...new Set([...keys].map(keyHash))].sort((a, b) => a - b);
     const states = new Map<string, KeyState>();
+    const hashes = new Set<number>();
+    for (const key of keys) hashes.add(keyHash(key));
+    const ids = this.bulk?.idsFor(hashes);
+    if (ids?.length === 0) return states;
+    // Sorted, so the index is probed in order.
+    const probe = (ids ?? [...hashes]).sort((a, b) => a - b);
     this.db.each(
-      `SELECT ${STORED_COPY_COLUMNS} FROM calls WHERE key_hash IN (SELECT value FROM json_each(?))`,
-      [JSON.stringify(hashes)],
+      `SELECT ${STORED_COPY_COLUMNS} FROM calls WHERE ${ids ? 'id' : 'key_hash'} IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(probe)],
       (row) => {
         const stored = readStoredCopy(row);
         if (!keys.has(stored.key)) return;
@@ -165,6 +209,7 @@ export class Recorder {
         this.deltas.add(row.fact);
       }
     }
+    const lastIdBefore = this.bulk && inserts.length > 0 ? this.lastId() : 0;
     let i = 0;
     if (inserts.length >= INSERT_CHUNK) {
       const params: SqlValue[] = new Array(INSERT_CHUNK * CALL_COLUMNS.length);
@@ -175,7 +220,25 @@ export class Recorder {
       }
     }
     for (; i < inserts.length; i++) this.db.run(INSERT_ONE_SQL, inserts[i].values);
+    if (this.bulk && inserts.length > 0) this.noteInserted(this.bulk, inserts, lastIdBefore);
     this.deltas.flush(this.db);
+  }
+
+  private lastId(): number {
+    return (this.db.first('SELECT max(id) FROM calls')?.[0] as number | null) ?? 0;
+  }
+
+  /**
+   * New rows into the bulk map. SQLite gives each new row the largest id plus one, so a batch's rows are numbered in
+   * insert order right after the previous largest id; if they are not (never seen), they are read back.
+   */
+  private noteInserted(bulk: BulkKeys, inserts: readonly PreparedRow[], lastIdBefore: number): void {
+    const last = this.lastId();
+    if (last - lastIdBefore === inserts.length) {
+      inserts.forEach((row, n) => bulk.add(row.values[KEY_HASH_COLUMN] as number, lastIdBefore + 1 + n));
+      return;
+    }
+    this.db.each('SELECT key_hash, id FROM calls WHERE id > ?', [lastIdBefore], (row) => bulk.add(row[0] as number, row[1] as number));
   }
 
   private prepare(call: CallInput): PreparedRow {

@@ -73,6 +73,12 @@ FROM calls
 GROUP BY 1, 2, 3, 4, 5;
 `;
 
+/**
+ * Dedup's index. A large import drops it and builds it again at its end (Recorder.beginBulk); a file saved in
+ * between lacks it, so every open makes sure it is there.
+ */
+export const KEY_HASH_INDEX_SQL = 'CREATE INDEX IF NOT EXISTS calls_key_hash ON calls(key_hash);';
+
 const V2 = `
 ALTER TABLE consumers ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
 UPDATE consumers SET search_name = js_fold(name);
@@ -178,5 +184,6 @@ export function migrate(db: Db): number {
       db.exec(`PRAGMA user_version = ${migration.version}`);
     });
   }
+  db.exec(KEY_HASH_INDEX_SQL);
   return from;
 }

@@ -330,6 +330,17 @@ export class StoreCore implements StoreApi {
           state.recorder.renameConsumer(key, name);
           this.afterWrite(state, 0, 0);
         },
+        beginLargeImport: (expectedCalls) => {
+          if (this.state !== state) return;
+          try {
+            state.recorder.beginBulk(expectedCalls);
+          } catch (e: unknown) {
+            this.emit({ type: 'log', level: 'warn', message: `Large import: recording call by call (${errorText(e)}).` });
+          }
+        },
+        endLargeImport: () => {
+          if (this.state === state) this.endBulk(state);
+        },
       },
       fileState: state.fileState,
       log: (level, message) => this.emit({ type: 'log', level, message }),
@@ -365,12 +376,25 @@ export class StoreCore implements StoreApi {
     }
   }
 
+  /** The end of a large import: the dedup index is built again (and saved with the next save). */
+  private endBulk(state: OpenState): void {
+    if (!state.recorder.inBulk) return;
+    try {
+      state.recorder.endBulk();
+    } catch (e: unknown) {
+      // The next open builds it (every open makes sure it exists).
+      this.emit({ type: 'log', level: 'error', message: `Could not rebuild the dedup index after the import (${errorText(e)}).` });
+    }
+    state.file?.markDirty();
+  }
+
   /** Stop importing, final save (the writer's, confirmed by the lock), then hand the lock over. */
   private async shutDown(): Promise<void> {
     this.collector?.stop();
     this.collector = null;
     const state = this.state;
     if (!state) return;
+    this.endBulk(state);
     await state.file?.stop();
     this.state = null;
     this.announcer.flush();

@@ -4,6 +4,7 @@
  * threads while this thread records; when the next file is not ready and this thread has had less to do than a
  * reader, it parses a small file further ahead itself. Without threads, every file is parsed here, in order.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { readTranscriptFile } from './fileReader';
 import type { AgentMeta } from './names';
@@ -61,8 +62,12 @@ export interface OrderedReadsHost {
 }
 
 export class OrderedReads {
-  /** Milliseconds of work: in this thread (recording, parsing out of turn) and in all reader threads together. */
-  private busyHere = 0;
+  /**
+   * This thread's event-loop utilization when the reads began: its active time since then is all its work on the
+   * scan (recording, unpacking, parsing out of turn, garbage collection), which a tally of recording alone undercounts.
+   */
+  private startedAt: EventLoopUtilization | undefined;
+  /** Milliseconds the reader threads worked on finished jobs, all threads together. */
   private busyReaders = 0;
   /** New bytes of the files reader threads have in hand. */
   private remoteBytes = 0;
@@ -72,9 +77,9 @@ export class OrderedReads {
     private readonly pool: ReaderPool | undefined,
   ) {}
 
-  /** This thread worked on the scan for `ms` outside of parsing (recording a batch). */
-  addBusy(ms: number): void {
-    this.busyHere += ms;
+  /** Milliseconds this thread has been busy since the reads began. */
+  private busyHere(): number {
+    return this.startedAt ? performance.eventLoopUtilization(this.startedAt).active : 0;
   }
 
   /** Reads and hands over every slot in order, until done or cancelled. Returns how many files are done. */
@@ -84,6 +89,7 @@ export class OrderedReads {
     const maxBytes = pool ? pool.size * REMOTE_BYTES_PER_THREAD : 0;
     let head = 0;
     let ahead = 0;
+    this.startedAt = performance.eventLoopUtilization();
     while (head < slots.length) {
       const cancelled = this.host.cancelled();
       if (cancelled && slots[head].state === 'waiting') break;
@@ -101,9 +107,7 @@ export class OrderedReads {
       }
       if (slot.state === 'remote') {
         if (!slot.settled && !cancelled && ahead < slots.length && this.mayParseAhead(slots[ahead])) {
-          const started = performance.now();
           await this.readHere(slots[ahead++], false);
-          this.busyHere += performance.now() - started;
           continue;
         }
         await this.settle(slot);
@@ -128,7 +132,7 @@ export class OrderedReads {
    */
   private mayParseAhead(slot: Slot): boolean {
     const pool = this.pool;
-    return pool !== undefined && slot.newBytes <= STEAL_MAX_BYTES && this.busyHere < this.busyReaders / pool.size;
+    return pool !== undefined && slot.newBytes <= STEAL_MAX_BYTES && this.busyHere() < this.busyReaders / pool.size;
   }
 
   private dispatch(slot: Slot, pool: ReaderPool): void {

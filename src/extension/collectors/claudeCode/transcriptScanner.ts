@@ -78,6 +78,22 @@ const ACTIVE_WINDOW_MS = 48 * 3_600_000;
 /** Reader threads pay off for large imports only (a thread costs a bundle load and its memory). */
 export const POOL_MIN_BYTES = 32 * 1024 * 1024;
 export const MAX_READER_THREADS = 3;
+/** Transcript bytes per API call, on the low side (real transcripts and the bench corpus have 5–8 KB per call). */
+const BYTES_PER_CALL_ESTIMATE = 4096;
+
+/** What a scan knows when its reads begin. */
+interface ScanInProgress {
+  t0: number;
+  stats: ScanStats;
+  full: boolean;
+  roots: string[];
+  listing: Listing;
+  activeSessions: Set<string>;
+  scanStart: number;
+  progress: ProgressReporter;
+  slots: Slot[];
+  newBytes: number;
+}
 
 interface PendingState {
   path: string;
@@ -99,8 +115,6 @@ export class TranscriptScanner {
   private metaCache = new MetaCache();
   /** The running scan's statistics (pieces arriving from reader threads add to them). */
   private currentStats: ScanStats = emptyStats();
-  /** The running scan's reads (recording time counts as this thread's work there). */
-  private reads: OrderedReads | undefined;
   private batch: Batch = newBatch();
   /** Files whose calls failed to reach the sink in this scan: their offsets must not move past those calls. */
   private failedPaths = new Set<string>();
@@ -171,6 +185,18 @@ export class TranscriptScanner {
       const yielding = this.pause();
       if (yielding) await yielding;
     }
+    const large = newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) && !this.cancelRequested;
+    if (large) this.deps.sink.beginLargeImport?.(Math.ceil(newBytes / BYTES_PER_CALL_ESTIMATE));
+    try {
+      return await this.readAll(request, { t0, stats, full, roots, listing, activeSessions, scanStart, progress, slots, newBytes });
+    } finally {
+      if (large) this.deps.sink.endLargeImport?.();
+    }
+  }
+
+  /** The reading half of a scan: every changed file in order, recorded in batches. */
+  private async readAll(request: ScanRequest, s: ScanInProgress): Promise<ScanOutcome> {
+    const { t0, stats, full, roots, listing, activeSessions, scanStart, progress, slots, newBytes } = s;
     const pool = this.startPool(slots, newBytes);
     const reads = new OrderedReads(
       {
@@ -187,12 +213,10 @@ export class TranscriptScanner {
       },
       pool,
     );
-    this.reads = reads;
     let done = 0;
     try {
       done = await reads.run(slots);
     } finally {
-      this.reads = undefined;
       pool?.close();
     }
     this.flush();
@@ -335,15 +359,6 @@ export class TranscriptScanner {
 
   /** Calls first, then renames (the consumer exists by then), then read offsets. */
   private flush(): void {
-    const started = performance.now();
-    try {
-      this.record();
-    } finally {
-      this.reads?.addBusy(performance.now() - started);
-    }
-  }
-
-  private record(): void {
     const b = this.batch;
     this.batch = newBatch();
     if (this.abandoned || (b.calls.length === 0 && b.renames.length === 0 && b.states.length === 0)) return;

@@ -1,0 +1,121 @@
+// Bulk mode (a large import): dedup through the in-memory map of row ids instead of the key-hash index must keep
+// exactly what the indexed path keeps, and the index must be back — also in a file saved in between — afterwards.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { SqlJsStatic } from 'sql.js';
+import type { CallInput } from '../../src/shared/callRecord';
+import { Recorder } from '../../src/extension/recorder/recorder';
+import { Db } from '../../src/extension/store/db';
+import { emptyDatabase } from '../../src/extension/store/persistence';
+import { migrate } from '../../src/extension/store/schema';
+import { loadSqlJs } from '../../src/extension/store/sqlJs';
+import { WASM_PATH, dedupReference, fakePricer, makeCall, randomCalls, tokens } from './storeFixtures';
+
+let SQL: SqlJsStatic;
+before(async () => {
+  SQL = await loadSqlJs(WASM_PATH);
+});
+
+const FROM = Date.UTC(2026, 0, 1);
+const TO = Date.UTC(2026, 2, 1);
+
+function setup(): { db: Db; recorder: Recorder } {
+  const db = emptyDatabase(SQL);
+  return { db, recorder: new Recorder(db, fakePricer()) };
+}
+
+function hasKeyIndex(db: Db): boolean {
+  return db.first("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'calls_key_hash'") !== undefined;
+}
+
+/** Every stored row as text, ordered by key (ids may differ between two databases). */
+function rowsByKey(db: Db): string[] {
+  return db.all(
+    `SELECT key, ts, source, input, cache_write_5m, cache_write_1h, cache_read, output, sidechain, cost_nanos FROM calls ORDER BY key`,
+  ).map((r) => JSON.stringify(r));
+}
+
+function rollups(db: Db): string {
+  return JSON.stringify(db.all('SELECT * FROM rollup_15m ORDER BY bucket, source, consumer_id, model_id, priced'));
+}
+
+function recordInBatches(recorder: Recorder, calls: readonly CallInput[], size: number): { inserted: number; updated: number; unchanged: number } {
+  const sum = { inserted: 0, updated: 0, unchanged: 0 };
+  for (let i = 0; i < calls.length; i += size) {
+    const r = recorder.record(calls.slice(i, i + size));
+    sum.inserted += r.inserted;
+    sum.updated += r.updated;
+    sum.unchanged += r.unchanged;
+  }
+  return sum;
+}
+
+describe('bulk mode', () => {
+  it('keeps exactly what the indexed path keeps, across batches and against rows stored before it began', () => {
+    const earlier = randomCalls(11, 400, FROM, TO);
+    // Later calls repeat earlier keys (better and worse copies) and repeat each other across batch boundaries.
+    const later = [...randomCalls(12, 3000, FROM, TO), ...earlier.slice(0, 150).map((c, i) => ({
+      ...c,
+      tokens: { ...c.tokens, output: c.tokens.output + (i % 2 === 0 ? 500 : -Math.min(c.tokens.output, 1)) },
+    }))];
+    const plain = setup();
+    const bulk = setup();
+    recordInBatches(plain.recorder, earlier, 97);
+    recordInBatches(bulk.recorder, earlier, 97);
+
+    assert.equal(bulk.recorder.beginBulk(later.length), true);
+    assert.equal(hasKeyIndex(bulk.db), false, 'the key index is dropped during bulk mode');
+    const bulkResult = recordInBatches(bulk.recorder, later, 250);
+    bulk.recorder.endBulk();
+    const plainResult = recordInBatches(plain.recorder, later, 250);
+
+    assert.deepEqual(bulkResult, plainResult);
+    assert.ok(bulkResult.updated > 0 && bulkResult.unchanged > 0, `the data exercises both outcomes: ${JSON.stringify(bulkResult)}`);
+    assert.deepEqual(rowsByKey(bulk.db), rowsByKey(plain.db));
+    assert.equal(rowsByKey(bulk.db).length, dedupReference([...earlier, ...later]).size);
+    assert.equal(rollups(bulk.db), rollups(plain.db));
+    assert.equal(hasKeyIndex(bulk.db), true, 'the key index is back after bulk mode');
+    assert.equal(bulk.recorder.inBulk, false);
+  });
+
+  it('is declined when the table already holds more rows than the import is expected to bring', () => {
+    const { db, recorder } = setup();
+    recorder.record(randomCalls(3, 50, FROM, TO));
+    assert.equal(recorder.beginBulk(10), false);
+    assert.equal(recorder.inBulk, false);
+    assert.equal(hasKeyIndex(db), true);
+    assert.equal(recorder.beginBulk(0), false, 'nothing expected: nothing to gain');
+  });
+
+  it('still finds stored copies after rows were pruned and their ids reused', () => {
+    const { db, recorder } = setup();
+    const old = makeCall({ key: 'msg_old', ts: FROM, tokens: tokens({ input: 1, output: 1 }) });
+    const kept = makeCall({ key: 'msg_kept', ts: TO, tokens: tokens({ input: 1, output: 1 }) });
+    recorder.record([kept, old]);
+    assert.equal(recorder.beginBulk(100), true);
+    assert.equal(recorder.pruneBefore(FROM + 1), 1);
+    // The pruned row had the largest id: SQLite hands it to the next new row, which the map must not confuse.
+    const fresh = makeCall({ key: 'msg_fresh', ts: TO });
+    assert.deepEqual(recorder.record([fresh]), { inserted: 1, updated: 0, unchanged: 0, rejected: [] });
+    const better = { ...kept, tokens: tokens({ input: 1, output: 50 }) };
+    assert.deepEqual(recorder.record([better, { ...old }]), { inserted: 1, updated: 1, unchanged: 0, rejected: [] });
+    assert.deepEqual(recorder.record([fresh, better]), { inserted: 0, updated: 0, unchanged: 2, rejected: [] });
+    recorder.endBulk();
+    assert.deepEqual(db.all('SELECT key, output FROM calls ORDER BY key'), [['msg_fresh', 5], ['msg_kept', 50], ['msg_old', 1]]);
+  });
+
+  it('a database saved during bulk mode (without the key index) gets it back when it is opened', () => {
+    const { db, recorder } = setup();
+    recorder.record(randomCalls(5, 30, FROM, TO));
+    recorder.beginBulk(1000);
+    const saved = db.export();
+    recorder.endBulk();
+    const reopened = new Db(new SQL.Database(saved));
+    assert.equal(hasKeyIndex(reopened), false, 'the saved bytes lack the index');
+    migrate(reopened);
+    assert.equal(hasKeyIndex(reopened), true);
+    const again = new Recorder(reopened, fakePricer());
+    const first = randomCalls(5, 30, FROM, TO)[0];
+    assert.equal(again.record([first]).unchanged, 1, 'dedup works through the rebuilt index');
+  });
+});
