@@ -37,6 +37,7 @@ export class Saver {
   private lastSaveMs = 0;
   private closed = false;
   private enabled = true;
+  private held = false;
   private readonly delayMs: number;
   private readonly retryMs: number;
 
@@ -69,6 +70,18 @@ export class Saver {
       // Saving is someone else's job now; if it fails again once this instance saves again, say so again.
       this.failing = false;
     } else if (this.dirty) this.schedule(this.delayMs);
+  }
+
+  /**
+   * Holds timed saves back (during a large import every save would rewrite the whole growing file, and each needs
+   * a copy of it in memory) until `hold(false)`, which schedules a save of what changed. save() and close() still
+   * save at once.
+   */
+  hold(held: boolean): void {
+    if (this.held === held) return;
+    this.held = held;
+    if (held) this.cancelTimer();
+    else if (this.dirty) this.schedule(this.delayMs);
   }
 
   /** Saves now if anything changed (after any save in progress). Never rejects. */
@@ -116,7 +129,7 @@ export class Saver {
   }
 
   private schedule(ms: number): void {
-    if (this.closed || this.timer || !this.enabled) return;
+    if (this.closed || this.timer || !this.enabled || this.held) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.save();

@@ -333,7 +333,7 @@ export class StoreCore implements StoreApi {
         beginLargeImport: (expectedCalls) => {
           if (this.state !== state) return;
           try {
-            state.recorder.beginBulk(expectedCalls);
+            if (state.recorder.beginBulk(expectedCalls)) state.file?.saver.hold(true);
           } catch (e: unknown) {
             this.emit({ type: 'log', level: 'warn', message: `Large import: recording call by call (${errorText(e)}).` });
           }
@@ -376,7 +376,7 @@ export class StoreCore implements StoreApi {
     }
   }
 
-  /** The end of a large import: the dedup index is built again (and saved with the next save). */
+  /** The end of a large import: the dedup index is built again, and timed saves resume (the next one soon). */
   private endBulk(state: OpenState): void {
     if (!state.recorder.inBulk) return;
     try {
@@ -386,6 +386,7 @@ export class StoreCore implements StoreApi {
       this.emit({ type: 'log', level: 'error', message: `Could not rebuild the dedup index after the import (${errorText(e)}).` });
     }
     state.file?.markDirty();
+    state.file?.saver.hold(false);
   }
 
   /** Stop importing, final save (the writer's, confirmed by the lock), then hand the lock over. */

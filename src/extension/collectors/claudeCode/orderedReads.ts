@@ -1,10 +1,9 @@
 /**
  * Reads the changed files of a scan and hands their pieces over in file order (the order decides which of two equal
  * copies of a call is kept, so it must not depend on timing). With reader threads, files are parsed ahead in the
- * threads while this thread records; when the next file is not ready and this thread has had less to do than a
- * reader, it parses a small file further ahead itself. Without threads, every file is parsed here, in order.
+ * threads while this thread records; whenever the next file is not ready, this thread parses a small file further
+ * ahead itself rather than wait. Without threads, every file is parsed here, in order.
  */
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { readTranscriptFile } from './fileReader';
 import type { AgentMeta } from './names';
@@ -62,13 +61,6 @@ export interface OrderedReadsHost {
 }
 
 export class OrderedReads {
-  /**
-   * This thread's event-loop utilization when the reads began: its active time since then is all its work on the
-   * scan (recording, unpacking, parsing out of turn, garbage collection), which a tally of recording alone undercounts.
-   */
-  private startedAt: EventLoopUtilization | undefined;
-  /** Milliseconds the reader threads worked on finished jobs, all threads together. */
-  private busyReaders = 0;
   /** New bytes of the files reader threads have in hand. */
   private remoteBytes = 0;
 
@@ -77,11 +69,6 @@ export class OrderedReads {
     private readonly pool: ReaderPool | undefined,
   ) {}
 
-  /** Milliseconds this thread has been busy since the reads began. */
-  private busyHere(): number {
-    return this.startedAt ? performance.eventLoopUtilization(this.startedAt).active : 0;
-  }
-
   /** Reads and hands over every slot in order, until done or cancelled. Returns how many files are done. */
   async run(slots: Slot[]): Promise<number> {
     const pool = this.pool;
@@ -89,7 +76,6 @@ export class OrderedReads {
     const maxBytes = pool ? pool.size * REMOTE_BYTES_PER_THREAD : 0;
     let head = 0;
     let ahead = 0;
-    this.startedAt = performance.eventLoopUtilization();
     while (head < slots.length) {
       const cancelled = this.host.cancelled();
       if (cancelled && slots[head].state === 'waiting') break;
@@ -126,13 +112,11 @@ export class OrderedReads {
   }
 
   /**
-   * Whether to parse this file here while the next one is still in a reader thread: only small files, and only while
-   * this thread has had less to do than a reader (recording is this thread's own work; when it is the slower side,
-   * the readers parse everything).
+   * Whether to parse this file here while the next one is still in a reader thread (this thread would only wait):
+   * small files only, so this thread is soon back to recording what the readers hand over.
    */
   private mayParseAhead(slot: Slot): boolean {
-    const pool = this.pool;
-    return pool !== undefined && slot.newBytes <= STEAL_MAX_BYTES && this.busyHere() < this.busyReaders / pool.size;
+    return this.pool !== undefined && slot.newBytes <= STEAL_MAX_BYTES;
   }
 
   private dispatch(slot: Slot, pool: ReaderPool): void {
@@ -146,7 +130,6 @@ export class OrderedReads {
     this.remoteBytes += slot.newBytes;
     slot.done = run.done.then(
       (outcome) => {
-        this.busyReaders += outcome.ms;
         this.remoteBytes -= slot.newBytes;
         slot.settled = true;
         slot.result = outcome.result;

@@ -10,11 +10,10 @@ import { unpackCalls } from './callPacking';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { READER_FLAG, type ReaderReply, type ReaderRequest } from './readerWorker';
 
-/** A job's end: its result, whether it was stopped early, and how long the thread worked on it. */
+/** A job's end: its result, and whether it was stopped early. */
 export interface RemoteOutcome {
   result: ReadResult;
   stopped: boolean;
-  ms: number;
 }
 
 interface PendingJob {
@@ -111,7 +110,7 @@ export class ReaderPool {
     }
     this.pending.delete(m.id);
     p.thread.jobs--;
-    if (m.type === 'result') p.resolve({ result: m.result, stopped: m.stopped, ms: m.ms });
+    if (m.type === 'result') p.resolve({ result: m.result, stopped: m.stopped });
     else p.reject(new Error(m.message));
   }
 

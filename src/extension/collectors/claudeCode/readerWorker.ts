@@ -23,8 +23,7 @@ export type PackedPiece = Omit<ReadPiece, 'calls'> & { packed: PackedCalls };
 
 export type ReaderReply =
   | { type: 'piece'; id: number; piece: PackedPiece }
-  /** `ms`: how long the job took in the thread (the scanner balances its own share of parsing with it). */
-  | { type: 'result'; id: number; result: ReadResult; stopped: boolean; ms: number }
+  | { type: 'result'; id: number; result: ReadResult; stopped: boolean }
   | { type: 'failed'; id: number; message: string };
 
 /** Yield to the thread's message loop this often while parsing, so a stop request is seen. */
@@ -57,10 +56,9 @@ function runReader(port: MessagePort): void {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { id, job } = next;
         if (stops.delete(id)) {
-          post({ type: 'result', id, result: { kind: 'unchanged' }, stopped: true, ms: 0 });
+          post({ type: 'result', id, result: { kind: 'unchanged' }, stopped: true });
           continue;
         }
-        const started = performance.now();
         try {
           const result = await readTranscriptFile(job, {
             onPiece: ({ calls, ...rest }) => post({ type: 'piece', id, piece: { ...rest, packed: packCalls(calls) } }),
@@ -68,7 +66,7 @@ function runReader(port: MessagePort): void {
             stopped: () => stops.has(id),
             meta: (metaPath) => meta.get(metaPath),
           });
-          post({ type: 'result', id, result, stopped: stops.delete(id), ms: performance.now() - started });
+          post({ type: 'result', id, result, stopped: stops.delete(id) });
         } catch (e: unknown) {
           stops.delete(id);
           post({ type: 'failed', id, message: e instanceof Error ? e.message : String(e) });
