@@ -40,6 +40,9 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/store/worker/storeWorker.ts'], outfile: `${outdir}/storeWorker.js` },
+  // The transcript reader threads of a large import run this small bundle rather than the store's worker bundle: less
+  // code to load into each thread, no database code at all.
+  { ...node, entryPoints: ['src/extension/collectors/claudeCode/readerWorker.ts'], outfile: `${outdir}/claudeCodeReader.js` },
   {
     ...node,
     entryPoints: ['src/cli/main.ts'],
