@@ -19,6 +19,40 @@ class FlakySink extends MemorySink {
   }
 }
 
+/** Records what the scanner tells the sink about large imports, in order with its record() calls. */
+class BulkAwareSink extends FlakySink {
+  events: string[] = [];
+  beginLargeImport(expectedCalls: number): void {
+    this.events.push(`begin:${expectedCalls > 0}`);
+  }
+  endLargeImport(): void {
+    this.events.push('end');
+  }
+  override record(calls: CallInput[]) {
+    this.events.push('record');
+    return super.record(calls);
+  }
+}
+
+/** A config folder with one conversation: a prompt, then `calls` API calls ten seconds apart. */
+function writeOneSession(root: string, name: string, calls: number): { config: string; file: string; expected: ExpectedRecord[]; size: number } {
+  const config = path.join(root, name);
+  const dir = path.join(config, 'projects', `-home-dev-${name}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}-session.jsonl`);
+  const start = Date.UTC(2026, 10, 1);
+  const title = `${name} job`;
+  const prompt = { type: 'user', message: { role: 'user', content: title }, timestamp: new Date(start).toISOString(), sessionId: `${name}-session`, cwd: `/home/dev/${name}`, entrypoint: 'cli' };
+  fs.writeFileSync(file, `${JSON.stringify(prompt)}\n`);
+  const session: FixtureSession = {
+    file, sessionId: `${name}-session`, configDir: config, cwd: `/home/dev/${name}`, entrypoint: 'cli', source: 'chat',
+    consumerKey: `claude-code:session:${name}-session`, name: title,
+  };
+  const expected: ExpectedRecord[] = [];
+  for (let i = 0; i < calls; i++) expected.push(appendCall(session, { ts: start + (i + 1) * 10_000, seed: i + 1 }));
+  return { config, file, expected, size: fs.statSync(file).size };
+}
+
 describe('a large transcript', () => {
   let tmp: ReturnType<typeof tempDir>;
   before(() => {
@@ -27,15 +61,7 @@ describe('a large transcript', () => {
   after(() => tmp.cleanup());
 
   it('is recorded as it is read, and resumes after the last recorded point when a write fails', async () => {
-    const config = path.join(tmp.dir, 'cfg');
-    const dir = path.join(config, 'projects', '-home-dev-big');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'big-session.jsonl');
-    fs.writeFileSync(file, `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'Big job' }, timestamp: new Date(Date.UTC(2026, 10, 1)).toISOString(), sessionId: 'big-session', cwd: '/home/dev/big', entrypoint: 'cli' })}\n`);
-    const session: FixtureSession = { file, sessionId: 'big-session', configDir: config, cwd: '/home/dev/big', entrypoint: 'cli', source: 'chat', consumerKey: 'claude-code:session:big-session', name: 'Big job' };
-    const expected: ExpectedRecord[] = [];
-    for (let i = 0; i < 300; i++) expected.push(appendCall(session, { ts: Date.UTC(2026, 10, 1) + (i + 1) * 10_000, seed: i + 1 }));
-    const size = fs.statSync(file).size;
+    const { config, file, expected, size } = writeOneSession(tmp.dir, 'big', 300);
 
     const sink = new FlakySink();
     sink.failOn.add(3);
@@ -55,40 +81,9 @@ describe('a large transcript', () => {
     const third = (await scanner.scan({ progress: false })).stats;
     assert.equal(third.bytesRead, 0);
   });
-});
 
-/** Records what the scanner tells the sink about large imports, in order with its record() calls. */
-class BulkAwareSink extends FlakySink {
-  events: string[] = [];
-  beginLargeImport(expectedCalls: number): void {
-    this.events.push(`begin:${expectedCalls > 0}`);
-  }
-  endLargeImport(): void {
-    this.events.push('end');
-  }
-  override record(calls: CallInput[]) {
-    this.events.push('record');
-    return super.record(calls);
-  }
-}
-
-describe('a large import', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  before(() => {
-    tmp = tempDir('cc-bulk-');
-  });
-  after(() => tmp.cleanup());
-
-  it('is announced to the sink before its first batch and ended after its last, also when a batch fails', async () => {
-    const config = path.join(tmp.dir, 'cfg');
-    const dir = path.join(config, 'projects', '-home-dev-bulk');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'bulk-session.jsonl');
-    fs.writeFileSync(file, `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'Bulk job' }, timestamp: new Date(Date.UTC(2026, 10, 1)).toISOString(), sessionId: 'bulk-session', cwd: '/home/dev/bulk', entrypoint: 'cli' })}\n`);
-    const session: FixtureSession = { file, sessionId: 'bulk-session', configDir: config, cwd: '/home/dev/bulk', entrypoint: 'cli', source: 'chat', consumerKey: 'claude-code:session:bulk-session', name: 'Bulk job' };
-    const expected: ExpectedRecord[] = [];
-    for (let i = 0; i < 200; i++) expected.push(appendCall(session, { ts: Date.UTC(2026, 10, 1) + (i + 1) * 10_000, seed: i + 1 }));
-    const size = fs.statSync(file).size;
+  it('is announced to the sink as a large import before its first batch and ended after its last, also when a batch fails', async () => {
+    const { config, expected, size } = writeOneSession(tmp.dir, 'bulk', 200);
 
     const sink = new BulkAwareSink();
     sink.failOn.add(2);
