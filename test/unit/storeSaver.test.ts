@@ -1,4 +1,4 @@
-// The saver's timing: timed saves batch changes; while held (a large import) they wait, explicit saves do not.
+// The saver's timing: timed saves batch changes; while held (a large import) they wait a minute; explicit saves never wait.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Saver } from '../../src/extension/store/saver';
@@ -41,13 +41,13 @@ describe('saver', () => {
     assert.equal(saver.dirty, false);
   });
 
-  it('holds timed saves back while held, saves soon after the hold ends, and still saves on request', async () => {
+  it('while held, waits a minute rather than the usual delay; saves soon after the hold ends, and at once on request', async () => {
     const { saver, writes } = saverWithLog();
     saver.markDirty();
     saver.hold(true);
     saver.markDirty();
     await sleep(60);
-    assert.equal(writes.length, 0, 'no timed save while held');
+    assert.equal(writes.length, 0, 'no save after the usual delay while held');
     assert.equal(saver.dirty, true);
 
     const asked = await saver.save();

@@ -26,6 +26,9 @@ export interface SaverOptions {
   write?: DatabaseWriter;
 }
 
+/** The least time between timed saves while they are held back (see hold). */
+const HELD_DELAY_MS = 60_000;
+
 export type DatabaseWriter = (dbPath: string, bytes: Uint8Array, confirmReplace?: () => Promise<boolean>) => Promise<string | void>;
 
 export class Saver {
@@ -73,15 +76,15 @@ export class Saver {
   }
 
   /**
-   * Holds timed saves back (during a large import every save would rewrite the whole growing file, and each needs
-   * a copy of it in memory) until `hold(false)`, which schedules a save of what changed. save() and close() still
-   * save at once.
+   * Spaces timed saves out to one a minute (during a large import every save would rewrite the whole growing file,
+   * and each needs a copy of it in memory; a long import still reaches the disk now and then) until `hold(false)`,
+   * which schedules a save of what changed. save() and close() still save at once.
    */
   hold(held: boolean): void {
     if (this.held === held) return;
     this.held = held;
-    if (held) this.cancelTimer();
-    else if (this.dirty) this.schedule(this.delayMs);
+    this.cancelTimer();
+    if (this.dirty) this.schedule(this.delayMs);
   }
 
   /** Saves now if anything changed (after any save in progress). Never rejects. */
@@ -129,7 +132,8 @@ export class Saver {
   }
 
   private schedule(ms: number): void {
-    if (this.closed || this.timer || !this.enabled || this.held) return;
+    if (this.closed || this.timer || !this.enabled) return;
+    if (this.held) ms = Math.max(ms, HELD_DELAY_MS);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.save();
