@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packCalls, unpackCalls } from '../../src/extension/collectors/claudeCode/callPacking';
+import { packCalls, transferablesOf, unpackCalls, type PackedCalls } from '../../src/extension/collectors/claudeCode/callPacking';
+import { MessageChannel } from 'node:worker_threads';
 import { TranscriptScanner, type ScannerTuning } from '../../src/extension/collectors/claudeCode/transcriptScanner';
 import type { CallInput } from '../../src/shared/callRecord';
 import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
@@ -121,7 +122,7 @@ describe('reader threads', () => {
 });
 
 describe('calls packed for the trip between threads', () => {
-  it('come back equal, optional fields absent or present, null durations kept apart from absent ones', () => {
+  it('come back equal, optional fields absent or present, null durations kept apart from absent ones', async () => {
     const base: CallInput = {
       key: 'msg_1', ts: 1_790_000_000_123, source: 'agent', consumer: { key: 'claude-code:agent:a1', name: 'general-purpose: Explore' },
       model: 'claude-opus-5-5', tokens: { input: 3, cacheWrite5m: 10, cacheWrite1h: 20, cacheRead: 40_000, output: 412 }, collector: 'claude-code',
@@ -137,7 +138,16 @@ describe('calls packed for the trip between threads', () => {
     const packed = packCalls(calls);
     assert.equal(new Set(packed.strings).size, packed.strings.length, 'repeated strings are sent once');
     assert.equal(packed.strings.filter((x) => x === 'claude-opus-5-5').length, 1);
-    assert.throws(() => unpackCalls({ strings: [], values: ['x'] }), /wrong length/);
+    assert.throws(() => unpackCalls({ strings: [], numbers: new Float64Array(3), refs: new Int32Array(0) }), /wrong length/);
     assert.throws(() => unpackCalls({ ...packed, strings: [] }), /missing string/);
+    assert.throws(() => unpackCalls(packCalls([{ ...base, source: 'elsewhere' as CallInput['source'] }])), /unknown source/);
+    // Moved, not copied: after the transfer the sender's arrays are empty.
+    const moved = packCalls(calls);
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<PackedCalls>((resolve) => port2.once('message', resolve));
+    port1.postMessage(moved, transferablesOf(moved));
+    assert.equal(moved.numbers.length, 0);
+    assert.deepStrictEqual(unpackCalls(await received), calls);
+    port1.close();
   });
 });

@@ -1,103 +1,129 @@
 /**
- * Calls crossing from a reader thread to the store's thread as one flat array of primitives: copying a message
- * between threads costs per object, per property name and per string, and a large import sends a couple of hundred
- * thousand calls. Strings that repeat from call to call (consumer, model, project, labels) are sent once per piece
- * and referred to by index. `unpackCalls(packCalls(calls))` gives back calls equal to the originals (absent optional
- * fields stay absent).
+ * Calls crossing from a reader thread to the store's thread in three flat parts: copying a message between threads
+ * costs per object, per property name and per value, and a large import sends a couple of hundred thousand calls.
+ * Numbers go in a Float64Array and string references in an Int32Array, both moved (transferred) rather than copied;
+ * strings go once each in one array (those that repeat from call to call — consumer, model, project, labels — once
+ * per piece). `unpackCalls(packCalls(calls))` gives back calls equal to the originals (absent optional fields stay
+ * absent).
  */
-import type { CallInput, Source } from '../../../shared/callRecord';
+import { SOURCES, type CallInput } from '../../../shared/callRecord';
 
 export interface PackedCalls {
-  /** Repeated strings, referred to by index from `values`. */
   strings: string[];
-  values: Array<string | number | boolean | null>;
+  /** NUMBER_WIDTH numbers per call, in the order of packCalls; NaN stands for an absent field. */
+  numbers: Float64Array;
+  /** STRING_WIDTH indexes into `strings` per call, in the order of packCalls; -1 stands for an absent field. */
+  refs: Int32Array;
 }
 
-/** Values per call, in the order below. */
-const WIDTH = 21;
+const NUMBER_WIDTH = 11;
+const STRING_WIDTH = 10;
+/** `durationMs: null` ("unknown", a value) as a number: durations are finite, so this cannot be one. */
+const NULL_DURATION = -Infinity;
+const ABSENT = -1;
 
 class StringTable {
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
 
-  ref(s: string | undefined): number | null {
-    if (s === undefined) return null;
+  /** A string that repeats from call to call: sent once. */
+  shared(s: string | undefined): number {
+    if (s === undefined) return ABSENT;
     let i = this.index.get(s);
     if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
+      i = this.add(s);
       this.index.set(s, i);
     }
     return i;
+  }
+
+  /** A string of one call (its key, its request id): no lookup. */
+  own(s: string | undefined): number {
+    return s === undefined ? ABSENT : this.add(s);
+  }
+
+  private add(s: string): number {
+    this.strings.push(s);
+    return this.strings.length - 1;
   }
 }
 
 export function packCalls(calls: readonly CallInput[]): PackedCalls {
   const table = new StringTable();
-  const out: PackedCalls['values'] = new Array(calls.length * WIDTH);
-  let k = 0;
+  const numbers = new Float64Array(calls.length * NUMBER_WIDTH);
+  const refs = new Int32Array(calls.length * STRING_WIDTH);
+  let n = 0;
+  let r = 0;
   for (const c of calls) {
-    out[k++] = c.key;
-    out[k++] = c.requestId ?? null;
-    out[k++] = c.ts;
-    out[k++] = c.source;
-    out[k++] = table.ref(c.consumer.key);
-    out[k++] = table.ref(c.consumer.name);
-    out[k++] = table.ref(c.model);
-    out[k++] = c.tokens.input;
-    out[k++] = c.tokens.cacheWrite5m;
-    out[k++] = c.tokens.cacheWrite1h;
-    out[k++] = c.tokens.cacheRead;
-    out[k++] = c.tokens.output;
-    out[k++] = c.webSearchRequests ?? null;
-    out[k++] = c.webFetchRequests ?? null;
-    // false stands for an absent durationMs (null is a value: "unknown").
-    out[k++] = c.durationMs === undefined ? false : c.durationMs;
-    out[k++] = table.ref(c.collector);
-    out[k++] = c.sidechain ?? null;
-    out[k++] = table.ref(c.serviceTier);
-    out[k++] = table.ref(c.speed);
-    out[k++] = table.ref(c.inferenceGeo);
-    out[k++] = table.ref(c.project);
+    numbers[n++] = c.ts;
+    numbers[n++] = SOURCES.indexOf(c.source);
+    numbers[n++] = c.tokens.input;
+    numbers[n++] = c.tokens.cacheWrite5m;
+    numbers[n++] = c.tokens.cacheWrite1h;
+    numbers[n++] = c.tokens.cacheRead;
+    numbers[n++] = c.tokens.output;
+    numbers[n++] = c.webSearchRequests ?? NaN;
+    numbers[n++] = c.webFetchRequests ?? NaN;
+    numbers[n++] = c.durationMs === undefined ? NaN : c.durationMs === null ? NULL_DURATION : c.durationMs;
+    numbers[n++] = c.sidechain === undefined ? NaN : c.sidechain ? 1 : 0;
+    refs[r++] = table.own(c.key);
+    refs[r++] = table.own(c.requestId);
+    refs[r++] = table.shared(c.consumer.key);
+    refs[r++] = table.shared(c.consumer.name);
+    refs[r++] = table.shared(c.model);
+    refs[r++] = table.shared(c.collector);
+    refs[r++] = table.shared(c.serviceTier);
+    refs[r++] = table.shared(c.speed);
+    refs[r++] = table.shared(c.inferenceGeo);
+    refs[r++] = table.shared(c.project);
   }
-  return { strings: table.strings, values: out };
+  return { strings: table.strings, numbers, refs };
+}
+
+/** What postMessage should move rather than copy. */
+export function transferablesOf(packed: PackedCalls): ArrayBuffer[] {
+  return [packed.numbers.buffer as ArrayBuffer, packed.refs.buffer as ArrayBuffer];
 }
 
 export function unpackCalls(packed: PackedCalls): CallInput[] {
-  const { strings, values: v } = packed;
-  if (v.length % WIDTH !== 0) throw new Error('packed calls have the wrong length');
-  const str = (x: unknown): string => {
-    const s = typeof x === 'number' ? strings[x] : undefined;
+  const { strings, numbers: v, refs } = packed;
+  const count = v.length / NUMBER_WIDTH;
+  if (!Number.isInteger(count) || refs.length !== count * STRING_WIDTH) throw new Error('packed calls have the wrong length');
+  const str = (i: number): string => {
+    const s = strings[i];
     if (s === undefined) throw new Error('packed calls refer to a missing string');
     return s;
   };
-  const calls: CallInput[] = [];
-  for (let k = 0; k < v.length; k += WIDTH) {
+  const opt = (i: number): string | undefined => (i === ABSENT ? undefined : str(i));
+  const calls: CallInput[] = new Array(count);
+  for (let k = 0, n = 0, r = 0; k < count; k++, n += NUMBER_WIDTH, r += STRING_WIDTH) {
+    const source = SOURCES[v[n + 1]];
+    if (source === undefined) throw new Error('packed calls hold an unknown source');
     const call: CallInput = {
-      key: v[k] as string,
-      ts: v[k + 2] as number,
-      source: v[k + 3] as Source,
-      consumer: { key: str(v[k + 4]), name: str(v[k + 5]) },
-      model: str(v[k + 6]),
-      tokens: {
-        input: v[k + 7] as number,
-        cacheWrite5m: v[k + 8] as number,
-        cacheWrite1h: v[k + 9] as number,
-        cacheRead: v[k + 10] as number,
-        output: v[k + 11] as number,
-      },
-      collector: str(v[k + 15]),
+      key: str(refs[r]),
+      ts: v[n],
+      source,
+      consumer: { key: str(refs[r + 2]), name: str(refs[r + 3]) },
+      model: str(refs[r + 4]),
+      tokens: { input: v[n + 2], cacheWrite5m: v[n + 3], cacheWrite1h: v[n + 4], cacheRead: v[n + 5], output: v[n + 6] },
+      collector: str(refs[r + 5]),
     };
-    if (v[k + 1] !== null) call.requestId = v[k + 1] as string;
-    if (v[k + 12] !== null) call.webSearchRequests = v[k + 12] as number;
-    if (v[k + 13] !== null) call.webFetchRequests = v[k + 13] as number;
-    if (v[k + 14] !== false) call.durationMs = v[k + 14] as number | null;
-    if (v[k + 16] !== null) call.sidechain = v[k + 16] as boolean;
-    if (v[k + 17] !== null) call.serviceTier = str(v[k + 17]);
-    if (v[k + 18] !== null) call.speed = str(v[k + 18]);
-    if (v[k + 19] !== null) call.inferenceGeo = str(v[k + 19]);
-    if (v[k + 20] !== null) call.project = str(v[k + 20]);
-    calls.push(call);
+    const requestId = opt(refs[r + 1]);
+    if (requestId !== undefined) call.requestId = requestId;
+    if (!Number.isNaN(v[n + 7])) call.webSearchRequests = v[n + 7];
+    if (!Number.isNaN(v[n + 8])) call.webFetchRequests = v[n + 8];
+    const duration = v[n + 9];
+    if (!Number.isNaN(duration)) call.durationMs = duration === NULL_DURATION ? null : duration;
+    if (!Number.isNaN(v[n + 10])) call.sidechain = v[n + 10] === 1;
+    const serviceTier = opt(refs[r + 6]);
+    if (serviceTier !== undefined) call.serviceTier = serviceTier;
+    const speed = opt(refs[r + 7]);
+    if (speed !== undefined) call.speed = speed;
+    const inferenceGeo = opt(refs[r + 8]);
+    if (inferenceGeo !== undefined) call.inferenceGeo = inferenceGeo;
+    const project = opt(refs[r + 9]);
+    if (project !== undefined) call.project = project;
+    calls[k] = call;
   }
   return calls;
 }

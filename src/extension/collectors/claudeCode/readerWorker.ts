@@ -7,7 +7,7 @@
  * reader; this module's top-level check below then starts the loop. Messages are typed in ReaderRequest/ReaderReply.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { packCalls, type PackedCalls } from './callPacking';
+import { packCalls, transferablesOf, type PackedCalls } from './callPacking';
 import { MetaCache, readTranscriptFile, type ReadJob, type ReadPiece, type ReadResult } from './fileReader';
 
 /** The `workerData` key that turns a thread into a reader. */
@@ -43,6 +43,8 @@ function runReader(port: MessagePort): void {
   let running = false;
   let lastYield = performance.now();
   const post = (reply: ReaderReply): void => port.postMessage(reply);
+  const postPiece = (id: number, piece: PackedPiece): void =>
+    port.postMessage({ type: 'piece', id, piece } satisfies ReaderReply, transferablesOf(piece.packed));
 
   const pause = async (): Promise<void> => {
     if (performance.now() - lastYield < YIELD_MS) return;
@@ -61,7 +63,7 @@ function runReader(port: MessagePort): void {
         }
         try {
           const result = await readTranscriptFile(job, {
-            onPiece: ({ calls, ...rest }) => post({ type: 'piece', id, piece: { ...rest, packed: packCalls(calls) } }),
+            onPiece: ({ calls, ...rest }) => postPiece(id, { ...rest, packed: packCalls(calls) }),
             pause,
             stopped: () => stops.has(id),
             meta: (metaPath) => meta.get(metaPath),
