@@ -335,7 +335,7 @@ export class StoreCore implements StoreApi {
           try {
             if (state.recorder.beginBulk(expectedCalls)) state.file?.saver.hold(true);
           } catch (e: unknown) {
-            this.emit({ type: 'log', level: 'warn', message: `Large import: recording call by call (${errorText(e)}).` });
+            this.emit({ type: 'log', level: 'warn', message: `Large import: bulk recording could not start (${errorText(e)}); recording as usual.` });
           }
         },
         endLargeImport: () => {
