@@ -9,6 +9,7 @@ import { Db } from '../../src/extension/store/db';
 import { emptyDatabase } from '../../src/extension/store/persistence';
 import { migrate } from '../../src/extension/store/schema';
 import { loadSqlJs } from '../../src/extension/store/sqlJs';
+import { BulkKeys } from '../../src/extension/recorder/bulkKeys';
 import { WASM_PATH, dedupReference, fakePricer, makeCall, randomCalls, tokens } from './storeFixtures';
 
 let SQL: SqlJsStatic;
@@ -117,5 +118,34 @@ describe('bulk mode', () => {
     const again = new Recorder(reopened, fakePricer());
     const first = randomCalls(5, 30, FROM, TO)[0];
     assert.equal(again.record([first]).unchanged, 1, 'dedup works through the rebuilt index');
+  });
+});
+
+describe('the bulk map of row ids', () => {
+  it('finds every id added under a hash, among thousands of entries and across growth, with shared low bits', () => {
+    const keys = new BulkKeys();
+    const reference = new Map<number, number[]>();
+    const add = (hash: number, id: number) => {
+      keys.add(hash, id);
+      reference.set(hash, [...(reference.get(hash) ?? []), id]);
+    };
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let id = 1; id <= 20_000; id++) add(next() * 2048 + (next() & 2047), id);
+    // Hashes that differ only above the low 32 bits, a hash of 0, and one hash holding several rows.
+    add(2 ** 40 + 5, 20_001);
+    add(2 ** 41 + 5, 20_002);
+    add(0, 20_003);
+    add(123, 20_004);
+    add(123, 20_005);
+    assert.equal(keys.size, 20_005);
+    for (const [hash, ids] of reference) {
+      const found = keys.idsFor([hash]);
+      for (const id of ids) assert.ok(found.includes(id), `hash ${hash}: id ${id} missing from ${found.join(',')}`);
+    }
+    assert.deepEqual(keys.idsFor([2 ** 40 + 5]).sort(), [20_001, 20_002], 'shared low bits give both candidates');
+    assert.deepEqual(keys.idsFor([123]).sort(), [20_004, 20_005]);
+    const unknown = keys.idsFor([987_654_321_987]);
+    assert.ok(unknown.length <= 1, 'an unknown hash finds (almost) nothing');
   });
 });
