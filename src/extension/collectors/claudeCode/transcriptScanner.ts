@@ -81,20 +81,6 @@ export const MAX_READER_THREADS = 3;
 /** Transcript bytes per API call, on the low side (real transcripts and the bench corpus have 5–8 KB per call). */
 const BYTES_PER_CALL_ESTIMATE = 4096;
 
-/** What a scan knows when its reads begin. */
-interface ScanInProgress {
-  t0: number;
-  stats: ScanStats;
-  full: boolean;
-  roots: string[];
-  listing: Listing;
-  activeSessions: Set<string>;
-  scanStart: number;
-  progress: ProgressReporter;
-  slots: Slot[];
-  newBytes: number;
-}
-
 interface PendingState {
   path: string;
   encoded: string;
@@ -187,16 +173,6 @@ export class TranscriptScanner {
     }
     const large = newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) && !this.cancelRequested;
     if (large) this.deps.sink.beginLargeImport?.(Math.ceil(newBytes / BYTES_PER_CALL_ESTIMATE));
-    try {
-      return await this.readAll(request, { t0, stats, full, roots, listing, activeSessions, scanStart, progress, slots, newBytes });
-    } finally {
-      if (large) this.deps.sink.endLargeImport?.();
-    }
-  }
-
-  /** The reading half of a scan: every changed file in order, recorded in batches. */
-  private async readAll(request: ScanRequest, s: ScanInProgress): Promise<ScanOutcome> {
-    const { t0, stats, full, roots, listing, activeSessions, scanStart, progress, slots, newBytes } = s;
     const pool = this.startPool(slots, newBytes);
     const reads = new OrderedReads(
       {
@@ -216,10 +192,11 @@ export class TranscriptScanner {
     let done = 0;
     try {
       done = await reads.run(slots);
+      this.flush();
     } finally {
       pool?.close();
+      if (large) this.deps.sink.endLargeImport?.();
     }
-    this.flush();
     if (full && !this.cancelRequested) {
       this.forgetVanished(listing, roots);
       // A long import: the folder listings it began with can be confirmed now, so the next scan reuses them.
