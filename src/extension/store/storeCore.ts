@@ -13,6 +13,7 @@ import { createClaudeCodeCollector } from '../collectors/claudeCode/claudeCodeCo
 import { createPricer, type Pricer } from '../pricing';
 import { Queries } from '../queries';
 import { Recorder, type RecordOptions } from '../recorder/recorder';
+import { beginBulkImport, endBulkImport } from './bulkImport';
 import { ChangeAnnouncer } from './changeAnnouncer';
 import { DatabaseFile, recoveryMessage } from './databaseFile';
 import type { Db } from './db';
@@ -331,15 +332,10 @@ export class StoreCore implements StoreApi {
           this.afterWrite(state, 0, 0);
         },
         beginLargeImport: (expectedCalls) => {
-          if (this.state !== state) return;
-          try {
-            if (state.recorder.beginBulk(expectedCalls)) state.file?.saver.hold(true);
-          } catch (e: unknown) {
-            this.emit({ type: 'log', level: 'warn', message: `Large import: bulk recording could not start (${errorText(e)}); recording as usual.` });
-          }
+          if (this.state === state) beginBulkImport(state, expectedCalls, (event) => this.emit(event));
         },
         endLargeImport: () => {
-          if (this.state === state) this.endBulk(state);
+          if (this.state === state) endBulkImport(state, (event) => this.emit(event));
         },
       },
       fileState: state.fileState,
@@ -376,26 +372,13 @@ export class StoreCore implements StoreApi {
     }
   }
 
-  /** The end of a large import: the dedup index is built again, and timed saves resume (the next one soon). */
-  private endBulk(state: OpenState): void {
-    if (!state.recorder.inBulk) return;
-    try {
-      state.recorder.endBulk();
-    } catch (e: unknown) {
-      // The next open builds it (every open makes sure it exists).
-      this.emit({ type: 'log', level: 'error', message: `Could not rebuild the dedup index after the import (${errorText(e)}).` });
-    }
-    state.file?.markDirty();
-    state.file?.saver.hold(false);
-  }
-
   /** Stop importing, final save (the writer's, confirmed by the lock), then hand the lock over. */
   private async shutDown(): Promise<void> {
     this.collector?.stop();
     this.collector = null;
     const state = this.state;
     if (!state) return;
-    this.endBulk(state);
+    endBulkImport(state, (event) => this.emit(event));
     await state.file?.stop();
     this.state = null;
     this.announcer.flush();
