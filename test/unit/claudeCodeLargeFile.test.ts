@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeFileState } from '../../src/extension/collectors/claudeCode/fileReadState';
+import { RECORD_CHUNK_CALLS } from '../../src/extension/collectors/claudeCode/chunkedRecording';
 import { TranscriptScanner } from '../../src/extension/collectors/claudeCode/transcriptScanner';
 import type { CallInput } from '../../src/shared/callRecord';
 import { appendCall, type ExpectedRecord, type FixtureSession } from '../support/claudeCodeFixtures';
@@ -30,6 +31,29 @@ class BulkAwareSink extends FlakySink {
   }
   override record(calls: CallInput[]) {
     this.events.push('record');
+    return super.record(calls);
+  }
+}
+
+/** A sink with transactions (a snapshot restored on a throw), logging them with each record() and its size. */
+class TransactionalSink extends FlakySink {
+  events: string[] = [];
+  transaction<T>(fn: () => T): T {
+    this.events.push('begin');
+    const before = new Map(this.calls);
+    try {
+      const result = fn();
+      this.events.push('commit');
+      return result;
+    } catch (e: unknown) {
+      this.calls.clear();
+      for (const [k, v] of before) this.calls.set(k, v);
+      this.events.push('rollback');
+      throw e;
+    }
+  }
+  override record(calls: CallInput[]) {
+    this.events.push(`record:${calls.length}`);
     return super.record(calls);
   }
 }
@@ -100,5 +124,23 @@ describe('a large transcript', () => {
     await scanner.scan({ progress: false });
     assertRecords(sink, expected);
     assert.ok(sink.events.length > 0 && sink.events.every((e) => e === 'record'), sink.events.join(' '));
+  });
+
+  it('reaches the sink, batch by batch, a chunk at a time inside one transaction, and a failed chunk leaves the whole batch to the next scan', async () => {
+    const { config, expected } = writeOneSession(tmp.dir, 'chunks', 2 * RECORD_CHUNK_CALLS + 37);
+    const sink = new TransactionalSink();
+    sink.failOn.add(3);
+    const deps = makeDeps(sink);
+    const scanner = new TranscriptScanner(deps, [config], { readerEntry: null });
+    await scanner.scan({ progress: false });
+    const chunks = [`record:${RECORD_CHUNK_CALLS}`, `record:${RECORD_CHUNK_CALLS}`, 'record:37'];
+    assert.deepEqual(sink.events, ['begin', ...chunks, 'rollback']);
+    assert.equal(sink.calls.size, 0, 'the chunks recorded before the failure were undone with it');
+    assert.equal(deps.fileState.paths().length, 0, 'no read offset moved past calls that were not recorded');
+
+    sink.events = [];
+    await scanner.scan({ progress: false });
+    assert.deepEqual(sink.events, ['begin', ...chunks, 'commit']);
+    assertRecords(sink, expected);
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packCalls, transferablesOf, unpackCalls, type PackedCalls } from '../../src/extension/collectors/claudeCode/callPacking';
+import { callCount, callsOf, checkPacked, packCalls, transferablesOf, unpackCalls, type PackedCalls } from '../../src/extension/collectors/claudeCode/callPacking';
 import { MessageChannel } from 'node:worker_threads';
 import { TranscriptScanner, type ScannerTuning } from '../../src/extension/collectors/claudeCode/transcriptScanner';
 import type { CallInput } from '../../src/shared/callRecord';
@@ -139,6 +139,12 @@ describe('calls packed for the trip between threads', () => {
     assert.equal(new Set(packed.strings).size, packed.strings.length, 'repeated strings are sent once');
     assert.equal(packed.strings.filter((x) => x === 'claude-opus-5-5').length, 1);
     assert.throws(() => unpackCalls({ strings: [], numbers: new Float64Array(3), refs: new Int32Array(0) }), /wrong length/);
+    assert.throws(() => checkPacked({ ...packed, refs: new Int32Array(1) }), /wrong length/);
+    // A piece's calls as the scanner holds them: counted and read alike, packed or not.
+    assert.equal(callCount(packed), calls.length);
+    assert.equal(callCount(calls), calls.length);
+    assert.deepStrictEqual(callsOf(packed), calls);
+    assert.equal(callsOf(calls), calls);
     assert.throws(() => unpackCalls({ ...packed, strings: [] }), /missing string/);
     assert.throws(() => unpackCalls(packCalls([{ ...base, source: 'elsewhere' as CallInput['source'] }])), /unknown source/);
     // Moved, not copied: after the transfer the sender's arrays are empty.

@@ -8,6 +8,11 @@ import type { ImportProgress, RecordResult, ScanStats } from '../store/storeApi'
 /** Where calls go: the recorder (validates, prices, dedups, stores). Synchronous inside the worker. */
 export interface CallSink {
   record(calls: CallInput[]): RecordResult;
+  /**
+   * Runs `fn` (which records) as one transaction: all of it is stored, or on a throw none of it. Without it, each
+   * record() is a transaction of its own.
+   */
+  transaction?<T>(fn: () => T): T;
   /** A consumer's display name changed (a conversation got its title later). Unknown keys are ignored. */
   renameConsumer(key: string, name: string): void;
   /**

@@ -104,6 +104,14 @@ export class Recorder {
   }
 
   /**
+   * Runs `fn` (record calls, renames) as one transaction. On a throw everything in it is undone, and so are the
+   * caches that may point at undone rows.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.guarded(() => this.db.transaction(fn));
+  }
+
+  /**
    * A large import of about `expectedCalls` calls begins: until endBulk, the key-hash index is dropped and dedup finds
    * stored copies through an in-memory map of every row's hash, which is cheaper than keeping the index up to date row
    * by row. Worth it only when the import is large next to what is stored (the map and the rebuilt index cost in

@@ -326,6 +326,10 @@ export class StoreCore implements StoreApi {
           this.afterWrite(state, result.inserted, result.updated);
           return result;
         },
+        transaction: (fn) => {
+          this.assertCurrent(state);
+          return state.recorder.transaction(fn);
+        },
         renameConsumer: (key, name) => {
           this.assertCurrent(state);
           state.recorder.renameConsumer(key, name);

@@ -85,10 +85,36 @@ export function transferablesOf(packed: PackedCalls): ArrayBuffer[] {
   return [packed.numbers.buffer as ArrayBuffer, packed.refs.buffer as ArrayBuffer];
 }
 
+/**
+ * A piece's calls as the scanner holds them until they are recorded: parsed in this thread, or still packed as they
+ * came from a reader thread. Packed calls are unpacked only when they are recorded, a few hundred at a time, so a
+ * batch waiting for its turn is a few typed arrays rather than thousands of objects that outlive the garbage
+ * collector's young generation (promoting them cost the store's thread more than recording them).
+ */
+export type CallList = readonly CallInput[] | PackedCalls;
+
+export function callCount(list: CallList): number {
+  return isPacked(list) ? list.numbers.length / NUMBER_WIDTH : list.length;
+}
+
+export function callsOf(list: CallList): readonly CallInput[] {
+  return isPacked(list) ? unpackCalls(list) : list;
+}
+
+function isPacked(list: CallList): list is PackedCalls {
+  return !Array.isArray(list);
+}
+
+/** Throws when the parts of a packed piece do not fit together (checked when it arrives, not when it is recorded). */
+export function checkPacked(packed: PackedCalls): void {
+  const count = packed.numbers.length / NUMBER_WIDTH;
+  if (!Number.isInteger(count) || packed.refs.length !== count * STRING_WIDTH) throw new Error('packed calls have the wrong length');
+}
+
 export function unpackCalls(packed: PackedCalls): CallInput[] {
+  checkPacked(packed);
   const { strings, numbers: v, refs } = packed;
   const count = v.length / NUMBER_WIDTH;
-  if (!Number.isInteger(count) || refs.length !== count * STRING_WIDTH) throw new Error('packed calls have the wrong length');
   const str = (i: number): string => {
     const s = strings[i];
     if (s === undefined) throw new Error('packed calls refer to a missing string');

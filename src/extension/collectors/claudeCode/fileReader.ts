@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import type { CallInput } from '../../../shared/callRecord';
+import type { CallList } from './callPacking';
 import {
   decodeFileState,
   encodeFileState,
@@ -45,9 +46,12 @@ export interface ReadJob {
   checkpointChunks?: number;
 }
 
-/** What was read up to a point of the file, to be recorded before `encoded` is stored. */
-export interface ReadPiece {
-  calls: CallInput[];
+/**
+ * What was read up to a point of the file, to be recorded before `encoded` is stored. Its calls are objects where
+ * the file was read, and may stay packed (CallList) on their way from a reader thread to the sink.
+ */
+export interface ReadPiece<Calls extends CallList = CallInput[]> {
+  calls: Calls;
   renames: Array<{ key: string; name: string }>;
   encoded: string;
   known: KnownFile;

@@ -4,6 +4,7 @@
  * threads while this thread records; whenever the next file is not ready, this thread parses a small file further
  * ahead itself rather than wait. Without threads, every file is parsed here, in order.
  */
+import type { CallList } from './callPacking';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { readTranscriptFile } from './fileReader';
 import type { AgentMeta } from './names';
@@ -30,7 +31,7 @@ export interface Slot {
   newBytes: number;
   state: 'waiting' | 'remote' | 'local' | 'done';
   /** Pieces read before the file's turn to be recorded. */
-  pieces: ReadPiece[];
+  pieces: ReadPiece<CallList>[];
   /** The file is being recorded: pieces go on as they arrive. */
   streaming: boolean;
   settled: boolean;
@@ -49,7 +50,7 @@ export function slotFor(file: TranscriptFile): Slot {
 /** What the scanner does with what is read. */
 export interface OrderedReadsHost {
   /** A piece of the file being recorded. */
-  take(slot: Slot, piece: ReadPiece): void;
+  take(slot: Slot, piece: ReadPiece<CallList>): void;
   /** All pieces of the file were taken: its statistics and messages; then the next file. */
   finish(slot: Slot, filesDone: number): void;
   /** A promise when it is time to yield to the event loop, else undefined. */

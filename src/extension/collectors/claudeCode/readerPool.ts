@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { unpackCalls } from './callPacking';
+import { checkPacked, type CallList } from './callPacking';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { READER_FLAG, type ReaderReply, type ReaderRequest } from './readerWorker';
 
@@ -17,7 +17,7 @@ export interface RemoteOutcome {
 }
 
 interface PendingJob {
-  onPiece(piece: ReadPiece): void;
+  onPiece(piece: ReadPiece<CallList>): void;
   resolve(outcome: RemoteOutcome): void;
   reject(error: Error): void;
   thread: Thread;
@@ -66,7 +66,7 @@ export class ReaderPool {
   }
 
   /** Reads one file in a reader thread; rejects when the thread fails. `stop()` ends it early (then `stopped`). */
-  run(job: ReadJob, onPiece: (piece: ReadPiece) => void): { done: Promise<RemoteOutcome>; stop(): void } {
+  run(job: ReadJob, onPiece: (piece: ReadPiece<CallList>) => void): { done: Promise<RemoteOutcome>; stop(): void } {
     if (this.broken) {
       const error = this.failure ?? new Error('the transcript reader threads were closed');
       return { done: Promise.reject(error), stop: () => {} };
@@ -105,7 +105,14 @@ export class ReaderPool {
     if (!p) return;
     if (m.type === 'piece') {
       const { packed, ...rest } = m.piece;
-      p.onPiece({ ...rest, calls: unpackCalls(packed) });
+      try {
+        checkPacked(packed);
+      } catch (e: unknown) {
+        this.fail(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      // Unpacked only when recorded (see CallList).
+      p.onPiece({ ...rest, calls: packed });
       return;
     }
     this.pending.delete(m.id);

@@ -7,11 +7,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CallInput } from '../../../shared/callRecord';
 import type { ScanStats } from '../../store/storeApi';
 import type { CollectorDeps } from '../collector';
 import { CONFIRM_MS, DirCache } from './dirCache';
 import { decodeFileState, isUnchanged, knownFileOf, type KnownFile } from './fileReadState';
+import { callCount, type CallList } from './callPacking';
+import { recordInChunks } from './chunkedRecording';
 import { MetaCache, type ReadJob, type ReadPiece } from './fileReader';
 import { OrderedReads, slotFor, type Slot } from './orderedReads';
 import { ProgressReporter } from './progressReporter';
@@ -88,7 +89,8 @@ interface PendingState {
 }
 
 interface Batch {
-  calls: CallInput[];
+  calls: CallList[];
+  callCount: number;
   renames: Array<{ key: string; name: string }>;
   states: PendingState[];
   startedAt: number;
@@ -179,7 +181,7 @@ export class TranscriptScanner {
         take: (slot, piece) => this.take(slot, piece),
         finish: (slot, filesDone) => {
           this.finish(slot, stats, activeSessions, scanStart);
-          if (this.batch.calls.length >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
+          if (this.batch.callCount >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
           progress.update(filesDone, stats.calls);
         },
         pause: () => this.pause(),
@@ -266,10 +268,12 @@ export class TranscriptScanner {
   }
 
   /** Hands one piece of a file to the batch; an intermediate piece of a large file is recorded at once. */
-  private take(slot: Slot, piece: ReadPiece): void {
-    this.currentStats.calls += piece.calls.length;
+  private take(slot: Slot, piece: ReadPiece<CallList>): void {
+    const count = callCount(piece.calls);
+    this.currentStats.calls += count;
     const b = this.batch;
-    for (const c of piece.calls) b.calls.push(c);
+    if (count > 0) b.calls.push(piece.calls);
+    b.callCount += count;
     for (const r of piece.renames) b.renames.push(r);
     b.states.push({ path: slot.file.path, encoded: piece.encoded, known: piece.known });
     if (piece.checkpoint) this.flush();
@@ -338,15 +342,15 @@ export class TranscriptScanner {
   private flush(): void {
     const b = this.batch;
     this.batch = newBatch();
-    if (this.abandoned || (b.calls.length === 0 && b.renames.length === 0 && b.states.length === 0)) return;
-    if (b.calls.length > 0) {
+    if (this.abandoned || (b.callCount === 0 && b.renames.length === 0 && b.states.length === 0)) return;
+    if (b.callCount > 0) {
       let result;
       try {
-        result = this.deps.sink.record(b.calls);
+        result = recordInChunks(this.deps.sink, b.calls);
       } catch (e: unknown) {
         // Offsets are not advanced: these files are read again on the next scan.
         for (const p of b.states) this.failedPaths.add(p.path);
-        this.deps.log('error', `Recording ${b.calls.length} Claude Code call(s) failed (${describe(e)}); they will be retried.`);
+        this.deps.log('error', `Recording ${b.callCount} Claude Code call(s) failed (${describe(e)}); they will be retried.`);
         return;
       }
       for (const r of result.rejected) {
@@ -409,7 +413,7 @@ function emptyStats(): ScanStats {
 }
 
 function newBatch(): Batch {
-  return { calls: [], renames: [], states: [], startedAt: performance.now() };
+  return { calls: [], callCount: 0, renames: [], states: [], startedAt: performance.now() };
 }
 
 function describe(e: unknown): string {
