@@ -72,16 +72,27 @@ export function chooseCard(model: PricedModel, call: BreakdownInput): { kind: Ra
 }
 
 /** The call's counts, each checked to be a non-negative safe integer (a RangeError names the bad one). */
-function checkedCounts(call: BreakdownInput) {
+interface CheckedCounts {
+  input: number;
+  write5m: number;
+  write1h: number;
+  read: number;
+  output: number;
+  searches: number;
+}
+
+/** checkedCounts' answer, reused: the recorder prices every call it stores, and callers read the fields at once. */
+const COUNTS: CheckedCounts = { input: 0, write5m: 0, write1h: 0, read: 0, output: 0, searches: 0 };
+
+function checkedCounts(call: BreakdownInput): Readonly<CheckedCounts> {
   const t = call.tokens;
-  return {
-    input: checkCount('tokens.input', t.input),
-    write5m: checkCount('tokens.cacheWrite5m', t.cacheWrite5m),
-    write1h: checkCount('tokens.cacheWrite1h', t.cacheWrite1h),
-    read: checkCount('tokens.cacheRead', t.cacheRead),
-    output: checkCount('tokens.output', t.output),
-    searches: checkCount('webSearchRequests', call.webSearchRequests),
-  };
+  COUNTS.input = checkCount('tokens.input', t.input);
+  COUNTS.write5m = checkCount('tokens.cacheWrite5m', t.cacheWrite5m);
+  COUNTS.write1h = checkCount('tokens.cacheWrite1h', t.cacheWrite1h);
+  COUNTS.read = checkCount('tokens.cacheRead', t.cacheRead);
+  COUNTS.output = checkCount('tokens.output', t.output);
+  COUNTS.searches = checkCount('webSearchRequests', call.webSearchRequests);
+  return COUNTS;
 }
 
 /**

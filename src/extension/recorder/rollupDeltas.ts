@@ -55,6 +55,8 @@ WHERE bucket = ? AND source = ? AND consumer_id = ? AND model_id = ? AND priced 
 
 export class RollupDeltas {
   private readonly deltas = new Map<string, Delta>();
+  /** The row the previous call went to: calls of one conversation arrive together, mostly into the same row. */
+  private last: Delta | undefined;
 
   add(fact: RollupFact): void {
     this.apply(fact, 1);
@@ -79,24 +81,24 @@ export class RollupDeltas {
       db.run(UPSERT, [...keyParams, d.calls, d.unpriced, d.cost, d.input, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.output]);
       if (d.calls < 0) db.run(DELETE_EMPTY, keyParams);
     }
-    this.deltas.clear();
+    this.clear();
   }
 
   clear(): void {
     this.deltas.clear();
+    this.last = undefined;
   }
 
   private apply(fact: RollupFact, sign: 1 | -1): void {
     const bucket = bucketOf(fact.ts);
     const priced = fact.costNanos === null ? 0 : 1;
-    const id = `${bucket}|${fact.source}|${fact.consumerId}|${fact.modelId}|${priced}`;
-    let d = this.deltas.get(id);
-    if (!d) {
-      d = {
-        bucket, source: fact.source, consumerId: fact.consumerId, modelId: fact.modelId, priced,
-        calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
-      };
-      this.deltas.set(id, d);
+    let d = this.last;
+    if (
+      d === undefined || d.bucket !== bucket || d.source !== fact.source || d.consumerId !== fact.consumerId ||
+      d.modelId !== fact.modelId || d.priced !== priced
+    ) {
+      d = this.row(bucket, fact, priced);
+      this.last = d;
     }
     d.calls += sign;
     d.unpriced += priced ? 0 : sign;
@@ -106,5 +108,18 @@ export class RollupDeltas {
     d.cacheWrite1h += sign * fact.cacheWrite1h;
     d.cacheRead += sign * fact.cacheRead;
     d.output += sign * fact.output;
+  }
+
+  private row(bucket: number, fact: RollupFact, priced: number): Delta {
+    const id = `${bucket}|${fact.source}|${fact.consumerId}|${fact.modelId}|${priced}`;
+    let d = this.deltas.get(id);
+    if (!d) {
+      d = {
+        bucket, source: fact.source, consumerId: fact.consumerId, modelId: fact.modelId, priced,
+        calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
+      };
+      this.deltas.set(id, d);
+    }
+    return d;
   }
 }

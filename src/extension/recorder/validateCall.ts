@@ -122,18 +122,23 @@ function readTokens(value: unknown, problems: string[]): TokenCounts | null {
     return null;
   }
   const tokens = value as Record<string, unknown>;
-  const out: Partial<TokenCounts> = {};
   let ok = true;
   for (const field of TOKEN_FIELDS) {
     const n = tokens[field];
     if (!isCount(n)) {
       problems.push(`tokens.${field} must be a non-negative integer (got ${describe(n)})`);
       ok = false;
-    } else {
-      out[field] = n;
     }
   }
-  return ok ? (out as TokenCounts) : null;
+  if (!ok) return null;
+  // One literal (not fields added one by one): every stored call passes here.
+  return {
+    input: tokens.input as number,
+    cacheWrite5m: tokens.cacheWrite5m as number,
+    cacheWrite1h: tokens.cacheWrite1h as number,
+    cacheRead: tokens.cacheRead as number,
+    output: tokens.output as number,
+  };
 }
 
 function isCount(value: unknown): value is number {
