@@ -16,6 +16,8 @@ export interface ScaleFigures {
   storedCalls: number;
   topUp: TopUpResult | null;
   dashboardMs: Record<Period, number[]>;
+  /** The same queries scoped to "This workspace", by `<period>, <scope>`. */
+  dashboardScopedMs: Record<string, number[]>;
   recordsFirstMs: number[];
   recordsLastMs: number[];
   recordsTotal: number;
@@ -25,6 +27,12 @@ export interface ScaleFigures {
 }
 
 export const TIME_ZONE = 'Europe/Berlin';
+
+/** Workspace scopes measured at scale (top-up calls live in /home/dev/work/topup-0…22, the corpus under /home/dev). */
+const SCOPES: ReadonlyArray<[string, string[]]> = [
+  ['one project', ['/home/dev/work/topup-3']],
+  ['every project', ['/home/dev']],
+];
 
 export async function scalePhase(
   store: StoreApi, targetCalls: number, endMs: number, dbPath: string, runs: number, log: (s: string) => void,
@@ -44,6 +52,15 @@ export async function scalePhase(
     const query = { range: periodRange(period, endMs), timeZone: TIME_ZONE, granularity: defaultGranularity(period), topBy: 'cost' as const };
     await store.dashboard(query); // First run separately: it may warm sql.js' page cache.
     dashboardMs[period] = await repeat(runs, () => store.dashboard(query));
+  }
+  // "This workspace": one project's folder, and a folder holding every project (the largest list of project ids).
+  const dashboardScopedMs: Record<string, number[]> = {};
+  for (const [label, projects] of SCOPES) {
+    for (const period of PERIODS) {
+      const query = { range: periodRange(period, endMs), timeZone: TIME_ZONE, granularity: defaultGranularity(period), topBy: 'cost' as const, projects };
+      await store.dashboard(query);
+      dashboardScopedMs[`${period}, ${label}`] = await repeat(runs, () => store.dashboard(query));
+    }
   }
   const recordsQuery: RecordsQuery = { range: periodRange('30d', endMs), source: 'agent', search: 'auth', page: 1 };
   const first = await store.records(recordsQuery);
@@ -67,7 +84,7 @@ export async function scalePhase(
     // Not saved: reported through save.error.
   }
   return {
-    storedCalls, topUp: topped, dashboardMs, recordsFirstMs, recordsLastMs, recordsTotal: first.total,
+    storedCalls, topUp: topped, dashboardMs, dashboardScopedMs, recordsFirstMs, recordsLastMs, recordsTotal: first.total,
     save: { ms: saved.value.ms, bytes: saved.value.bytes, wallMs: saved.ms, saved: saved.value.saved, error: saved.value.error, loop: saveLoopDelay },
     fileBytes, memory,
   };

@@ -150,6 +150,23 @@ describe('scoped queries', () => {
     }
   });
 
+  it('a better copy of a call recorded under another project moves it there, in rows and roll-ups alike', async () => {
+    const first = scopedCalls(23, 400);
+    const moved = first.slice(0, 120).map((c, i) => ({
+      ...c,
+      tokens: { ...c.tokens, output: c.tokens.output + 100 },
+      ...(i % 4 === 0 ? { project: undefined } : { project: i % 2 === 0 ? '/home/me/blog' : '/home/me/shop/api' }),
+    }));
+    const b = await benchWith(first, fakePricer());
+    b.recorder.record(moved);
+    const final = priced([...moved, ...first.slice(120)]);
+    for (const scope of SCOPES) {
+      const mine = final.filter((c) => scope.inScope(c.project));
+      // Whole days: every bucket is read from the roll-ups.
+      assert.deepEqual(b.queries.summary({ from: FROM, to: TO, projects: scope.folders }), referenceSummary(mine, { from: FROM, to: TO }), JSON.stringify(scope.folders));
+    }
+  });
+
   it('rejects a projects value that is not a list of paths', () => {
     const range = { from: FROM, to: TO };
     assert.throws(() => bench.queries.summary({ ...range, projects: 'shop' as unknown as string[] }), /projects must be a list/);

@@ -311,9 +311,10 @@ describe('migration from an older schema', () => {
         INSERT INTO consumers VALUES (1, 'sess-1', 'Ärger mit dem Parser', 0), (2, 'agent-1', 'Explore', 1);
         INSERT INTO models VALUES (1, 'model-a'), (2, 'model-b');
         INSERT INTO collectors VALUES (1, 'claude-code');
+        INSERT INTO projects VALUES (1, '/home/dev/app');
         INSERT INTO price_versions VALUES (1, 'old-table');
         INSERT INTO calls VALUES
-          (1, 'msg_old1', 'req_1', ${Date.UTC(2026, 10, 1, 10, 7)}, 0, 1, 1, 10, 0, 0, 100, 5, NULL, NULL, NULL, NULL, NULL, 900, NULL, 1, 0, 999, 1),
+          (1, 'msg_old1', 'req_1', ${Date.UTC(2026, 10, 1, 10, 7)}, 0, 1, 1, 10, 0, 0, 100, 5, NULL, NULL, NULL, NULL, NULL, 900, 1, 1, 0, 999, 1),
           (2, 'msg_old2', NULL, ${Date.UTC(2026, 10, 1, 23, 59)}, 1, 2, 2, 20, 0, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1, 1, 999, 1);
         INSERT INTO file_state VALUES ('/t/x.jsonl', '{"offset":42}');
         PRAGMA user_version = 1;
@@ -336,6 +337,11 @@ describe('migration from an older schema', () => {
       assert.equal(dash.series[23].calls, 1);
       assert.deepEqual(dash.topConsumers.map((c) => [c.key, c.source]), [['sess-1', 'chat'], ['agent-1', 'agent']]);
       assert.equal((await store.records({ range: day, page: 1, search: 'ärger' })).total, 1);
+      // Scoped to the workspace: the roll-ups rebuilt by the migrations carry the project.
+      assert.equal((await store.summary({ ...day, projects: ['/home/dev/app'] })).calls, 1);
+      assert.equal((await store.summary({ ...day, projects: ['/home/dev/other'] })).calls, 0);
+      const scopedDash = await store.dashboard({ range: day, timeZone: 'UTC', granularity: 'hour', topBy: 'tokens', projects: ['/home/dev'] });
+      assert.deepEqual(scopedDash.topConsumers.map((c) => c.key), ['sess-1']);
       // Deduplication works through the new key index.
       const better = makeCall({ key: 'msg_old2', ts: Date.UTC(2026, 10, 1, 23, 59), source: 'agent', consumer: { key: 'agent-1', name: 'Explore' }, model: 'model-b', tokens: tokens({ input: 20, output: 50 }), sidechain: true });
       assert.equal((await store.record([better])).updated, 1);

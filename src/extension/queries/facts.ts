@@ -34,8 +34,8 @@ export interface Fact extends Measures {
 
 /**
  * Which calls count. `consumerIdsJson` is a JSON array of consumer ids (already resolved from a key or a search),
- * `projectIdsJson` one of project ids (resolved from workspace folders). Roll-ups carry no project, so a plan for a
- * project filter reads rows only (see `planFor` in rangePlan.ts).
+ * `projectIdsJson` one of project ids (resolved from workspace folders; roll-ups carry the project too, 0 for none,
+ * which no scope matches, as a row without a project matches none).
  */
 export interface FactFilter {
   source?: number;
@@ -186,8 +186,7 @@ export function countsByBucket(db: Db, plan: RangePlan, filter: FactFilter): Arr
 
 export function addFilter(alias: 'r' | 'c', filter: FactFilter, where: string[], params: SqlValue[]): void {
   if (filter.projectIdsJson !== undefined) {
-    if (alias === 'r') throw new Error('Internal error: roll-ups carry no project; plan a project filter with planFor()');
-    where.push('c.project_id IN (SELECT value FROM json_each(?))');
+    where.push(`${alias}.project_id IN (SELECT value FROM json_each(?))`);
     params.push(filter.projectIdsJson);
   }
   if (filter.source !== undefined) {

@@ -35,12 +35,8 @@ export function planRange(range: TimeRange, cuts: readonly number[] = []): Range
   return plan;
 }
 
-/**
- * The plan for a filter: roll-ups carry no project, so a project filter reads the whole range from rows (through the
- * time index); a project filter that matched no project reads nothing at all.
- */
+/** The plan for a filter: a project filter that matched no project reads nothing at all. */
 export function planFor(range: TimeRange, cuts: readonly number[], filter: { projectIdsJson?: string }): RangePlan {
-  if (filter.projectIdsJson === undefined) return planRange(range, cuts);
-  if (filter.projectIdsJson === '[]' || !(range.to > range.from)) return { rollupSpans: [], rawSpans: [] };
-  return { rollupSpans: [], rawSpans: [{ from: range.from, to: range.to }] };
+  if (filter.projectIdsJson === '[]') return { rollupSpans: [], rawSpans: [] };
+  return planRange(range, cuts);
 }

@@ -53,7 +53,7 @@ export interface StoredCopy {
 }
 
 export const STORED_COPY_COLUMNS =
-  'id, key, sidechain, ts, source, consumer_id, model_id, cost_nanos, input, cache_write_5m, cache_write_1h, cache_read, output, collector_id';
+  'id, key, sidechain, ts, source, consumer_id, model_id, cost_nanos, input, cache_write_5m, cache_write_1h, cache_read, output, collector_id, project_id';
 
 export function readStoredCopy(row: Row): StoredCopy {
   const fact: RollupFact = {
@@ -61,6 +61,7 @@ export function readStoredCopy(row: Row): StoredCopy {
     source: row[4] as number,
     consumerId: row[5] as number,
     modelId: row[6] as number,
+    projectId: typeof row[14] === 'number' ? row[14] : 0,
     costNanos: typeof row[7] === 'number' ? row[7] : null,
     input: row[8] as number,
     cacheWrite5m: row[9] as number,

@@ -254,6 +254,7 @@ export class Recorder {
     const source = sourceCode(call.source);
     const consumerId = intern.consumer(call.consumer.key, call.consumer.name, call.source).id;
     const modelId = intern.id('models', call.model);
+    const projectId = intern.optionalId('projects', call.project);
     const costNanos = this.price(call);
     const values: SqlValue[] = [
       call.key,
@@ -274,7 +275,7 @@ export class Recorder {
       intern.optionalId('labels', call.speed),
       intern.optionalId('labels', call.inferenceGeo),
       call.durationMs ?? null,
-      intern.optionalId('projects', call.project),
+      projectId,
       intern.id('collectors', call.collector),
       call.sidechain ? 1 : 0,
       costNanos,
@@ -288,6 +289,7 @@ export class Recorder {
         source,
         consumerId,
         modelId,
+        projectId: projectId ?? 0,
         costNanos,
         input: call.tokens.input,
         cacheWrite5m: call.tokens.cacheWrite5m,

@@ -4,8 +4,7 @@
  */
 import { BUCKET_MS, bucketOf } from '../store/buckets';
 import type { Db } from '../store/db';
-
-const BUCKET_SQL = `((ts - (((ts % ${BUCKET_MS}) + ${BUCKET_MS}) % ${BUCKET_MS})) / ${BUCKET_MS})`;
+import { ROLLUP_COLUMNS_SQL, ROLLUP_OF_CALLS_SQL } from '../store/schema';
 
 /** Runs inside the caller's transaction. Returns how many calls were removed. */
 export function pruneCallsBefore(db: Db, cutoff: number): number {
@@ -16,12 +15,10 @@ export function pruneCallsBefore(db: Db, cutoff: number): number {
   db.run('DELETE FROM rollup_15m WHERE bucket <= ?', [edge]);
   // The bucket holding the cutoff keeps its calls at or after the cutoff: rebuild it from them.
   db.run(
-    `INSERT INTO rollup_15m (bucket, source, consumer_id, model_id, priced, calls, unpriced_calls, cost_nanos,
-                             input, cache_write_5m, cache_write_1h, cache_read, output)
-     SELECT ${BUCKET_SQL}, source, consumer_id, model_id, cost_nanos IS NOT NULL, COUNT(*), SUM(cost_nanos IS NULL),
-            COALESCE(SUM(cost_nanos), 0), SUM(input), SUM(cache_write_5m), SUM(cache_write_1h), SUM(cache_read), SUM(output)
+    `INSERT INTO rollup_15m (${ROLLUP_COLUMNS_SQL})
+     SELECT ${ROLLUP_OF_CALLS_SQL}
      FROM calls WHERE ts >= ? AND ts < ?
-     GROUP BY 1, 2, 3, 4, 5`,
+     GROUP BY 1, 2, 3, 4, 5, 6`,
     [edge * BUCKET_MS, (edge + 1) * BUCKET_MS],
   );
   db.run('DELETE FROM consumers WHERE id NOT IN (SELECT consumer_id FROM calls)');

@@ -4,6 +4,7 @@
  */
 import { bucketOf } from '../store/buckets';
 import type { Db } from '../store/db';
+import { ROLLUP_COLUMNS_SQL } from '../store/schema';
 
 /** One call's contribution to its roll-up row. */
 export interface RollupFact {
@@ -11,6 +12,8 @@ export interface RollupFact {
   source: number;
   consumerId: number;
   modelId: number;
+  /** 0 for a call without a project. */
+  projectId: number;
   costNanos: number | null;
   input: number;
   cacheWrite5m: number;
@@ -24,6 +27,7 @@ interface Delta {
   source: number;
   consumerId: number;
   modelId: number;
+  projectId: number;
   priced: number;
   calls: number;
   unpriced: number;
@@ -36,10 +40,9 @@ interface Delta {
 }
 
 const UPSERT = `
-INSERT INTO rollup_15m (bucket, source, consumer_id, model_id, priced, calls, unpriced_calls, cost_nanos,
-                        input, cache_write_5m, cache_write_1h, cache_read, output)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (bucket, source, consumer_id, model_id, priced) DO UPDATE SET
+INSERT INTO rollup_15m (${ROLLUP_COLUMNS_SQL})
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (bucket, source, consumer_id, model_id, project_id, priced) DO UPDATE SET
   calls = calls + excluded.calls,
   unpriced_calls = unpriced_calls + excluded.unpriced_calls,
   cost_nanos = cost_nanos + excluded.cost_nanos,
@@ -51,7 +54,7 @@ ON CONFLICT (bucket, source, consumer_id, model_id, priced) DO UPDATE SET
 
 const DELETE_EMPTY = `
 DELETE FROM rollup_15m
-WHERE bucket = ? AND source = ? AND consumer_id = ? AND model_id = ? AND priced = ? AND calls <= 0`;
+WHERE bucket = ? AND source = ? AND consumer_id = ? AND model_id = ? AND project_id = ? AND priced = ? AND calls <= 0`;
 
 export class RollupDeltas {
   private readonly deltas = new Map<string, Delta>();
@@ -77,7 +80,7 @@ export class RollupDeltas {
           d.cacheRead === 0 && d.output === 0 && d.unpriced === 0) {
         continue;
       }
-      const keyParams = [d.bucket, d.source, d.consumerId, d.modelId, d.priced];
+      const keyParams = [d.bucket, d.source, d.consumerId, d.modelId, d.projectId, d.priced];
       db.run(UPSERT, [...keyParams, d.calls, d.unpriced, d.cost, d.input, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.output]);
       if (d.calls < 0) db.run(DELETE_EMPTY, keyParams);
     }
@@ -95,7 +98,7 @@ export class RollupDeltas {
     let d = this.last;
     if (
       d === undefined || d.bucket !== bucket || d.source !== fact.source || d.consumerId !== fact.consumerId ||
-      d.modelId !== fact.modelId || d.priced !== priced
+      d.modelId !== fact.modelId || d.projectId !== fact.projectId || d.priced !== priced
     ) {
       d = this.row(bucket, fact, priced);
       this.last = d;
@@ -111,11 +114,11 @@ export class RollupDeltas {
   }
 
   private row(bucket: number, fact: RollupFact, priced: number): Delta {
-    const id = `${bucket}|${fact.source}|${fact.consumerId}|${fact.modelId}|${priced}`;
+    const id = `${bucket}|${fact.source}|${fact.consumerId}|${fact.modelId}|${fact.projectId}|${priced}`;
     let d = this.deltas.get(id);
     if (!d) {
       d = {
-        bucket, source: fact.source, consumerId: fact.consumerId, modelId: fact.modelId, priced,
+        bucket, source: fact.source, consumerId: fact.consumerId, modelId: fact.modelId, projectId: fact.projectId, priced,
         calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
       };
       this.deltas.set(id, d);

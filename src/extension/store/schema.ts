@@ -5,6 +5,8 @@
  * v1 (first release): calls keyed by a unique text key, interned names, file state, meta.
  * v2: keys looked up by a 53-bit hash (a much smaller index), case-folded consumer names for search, indexes for
  *     record pages, and the 15-minute roll-up table the dashboard reads instead of rows.
+ * v3: roll-ups also keyed by project (0: none), so a dashboard scoped to the workspace reads roll-ups too, not every
+ *     row of its range.
  */
 import { BUCKET_MS } from './buckets';
 import type { Db } from './db';
@@ -62,8 +64,8 @@ const CALL_COLUMNS_AFTER_KEY = [
 
 const BUCKET_SQL = `((ts - (((ts % ${BUCKET_MS}) + ${BUCKET_MS}) % ${BUCKET_MS})) / ${BUCKET_MS})`;
 
-/** Recomputes the roll-ups from rows (migration, re-pricing); the recorder keeps them current afterwards. */
-export const REBUILD_ROLLUPS_SQL = `
+/** v2's roll-ups rebuilt from rows: migration history, frozen (v3 replaces the table). */
+const V2_REBUILD_ROLLUPS_SQL = `
 DELETE FROM rollup_15m;
 INSERT INTO rollup_15m (bucket, source, consumer_id, model_id, priced, calls, unpriced_calls, cost_nanos,
                         input, cache_write_5m, cache_write_1h, cache_read, output)
@@ -71,6 +73,24 @@ SELECT ${BUCKET_SQL}, source, consumer_id, model_id, cost_nanos IS NOT NULL, COU
        COALESCE(SUM(cost_nanos), 0), SUM(input), SUM(cache_write_5m), SUM(cache_write_1h), SUM(cache_read), SUM(output)
 FROM calls
 GROUP BY 1, 2, 3, 4, 5;
+`;
+
+/** The roll-up columns of one group of calls (the SELECT list over `calls` that REBUILD and retention share). */
+export const ROLLUP_OF_CALLS_SQL = `${BUCKET_SQL}, source, consumer_id, model_id, COALESCE(project_id, 0), cost_nanos IS NOT NULL,
+       COUNT(*), SUM(cost_nanos IS NULL), COALESCE(SUM(cost_nanos), 0), SUM(input), SUM(cache_write_5m), SUM(cache_write_1h),
+       SUM(cache_read), SUM(output)`;
+
+/** The roll-up table's columns, in the order of ROLLUP_OF_CALLS_SQL. */
+export const ROLLUP_COLUMNS_SQL = `bucket, source, consumer_id, model_id, project_id, priced, calls, unpriced_calls, cost_nanos,
+                        input, cache_write_5m, cache_write_1h, cache_read, output`;
+
+/** Recomputes the roll-ups from rows (migration, re-pricing); the recorder keeps them current afterwards. */
+export const REBUILD_ROLLUPS_SQL = `
+DELETE FROM rollup_15m;
+INSERT INTO rollup_15m (${ROLLUP_COLUMNS_SQL})
+SELECT ${ROLLUP_OF_CALLS_SQL}
+FROM calls
+GROUP BY 1, 2, 3, 4, 5, 6;
 `;
 
 /**
@@ -135,6 +155,29 @@ CREATE TABLE rollup_15m (
   PRIMARY KEY (bucket, source, consumer_id, model_id, priced)
 ) WITHOUT ROWID;
 CREATE INDEX rollup_unpriced ON rollup_15m(bucket, model_id) WHERE priced = 0;
+${V2_REBUILD_ROLLUPS_SQL}
+`;
+
+const V3 = `
+DROP TABLE rollup_15m;
+CREATE TABLE rollup_15m (
+  bucket INTEGER NOT NULL,
+  source INTEGER NOT NULL,
+  consumer_id INTEGER NOT NULL,
+  model_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  priced INTEGER NOT NULL,
+  calls INTEGER NOT NULL,
+  unpriced_calls INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL,
+  input INTEGER NOT NULL,
+  cache_write_5m INTEGER NOT NULL,
+  cache_write_1h INTEGER NOT NULL,
+  cache_read INTEGER NOT NULL,
+  output INTEGER NOT NULL,
+  PRIMARY KEY (bucket, source, consumer_id, model_id, project_id, priced)
+) WITHOUT ROWID;
+CREATE INDEX rollup_unpriced ON rollup_15m(bucket, model_id) WHERE priced = 0;
 ${REBUILD_ROLLUPS_SQL}
 `;
 
@@ -149,6 +192,7 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(V2);
     },
   },
+  { version: 3, description: 'roll-ups keyed by project too', up: (db) => db.exec(V3) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
