@@ -55,8 +55,22 @@ export interface ContextState {
 }
 
 export function emptyContext(): ContextState {
-  // Prototype-free maps: ids from transcripts (even "__proto__") are plain keys.
-  return { titles: {}, chains: dict(), agents: dict(), named: dict() };
+  // Prototype-free maps: ids from transcripts (even "__proto__") are plain keys. Every optional field is there from
+  // the start (undefined; JSON leaves it out), so every state has one shape: fields added later made the optimized
+  // parse path deoptimize and compile again.
+  return {
+    kind: undefined, cwd: undefined, titles: emptyTitles(), sidecarMtime: undefined, chains: dict(), compact: undefined,
+    agents: dict(), named: dict(),
+  };
+}
+
+function emptyTitles(): SessionTitles {
+  return { sidecar: undefined, custom: undefined, ai: undefined, lastPrompt: undefined, summary: undefined, first: undefined };
+}
+
+/** A chain's state, with both fields there from the start (see emptyContext). */
+function emptyChain(): ChainState {
+  return { p: undefined, o: undefined };
 }
 
 function dict<T>(): Record<string, T> {
@@ -82,7 +96,7 @@ export function normalizeContext(value: unknown): ContextState {
   for (const [k, v] of Object.entries(asObject(o.chains) ?? {})) {
     const c = asObject(v);
     if (!c) continue;
-    const chain: ChainState = {};
+    const chain = emptyChain();
     if (typeof c.p === 'number' && Number.isFinite(c.p)) chain.p = c.p;
     const open = asObject(c.o);
     const id = shortString(open?.id);
@@ -316,7 +330,7 @@ export class TranscriptContext {
     const key = env.isSidechain || this.file.kind === 'subagent' ? `a:${env.agentId ?? ''}` : 'main';
     let chain = this.state.chains[key];
     if (!chain) {
-      chain = {};
+      chain = emptyChain();
       this.state.chains[key] = chain;
       trim(this.state.chains, MAX_CHAINS);
     }
