@@ -276,7 +276,9 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   const recLast = median(scale.recordsLastMs);
   figures.push({ label: `Records page, 30d + source + search, first page (median; ${count(scale.recordsTotal)} matches)`, value: ms(recFirst), target: '< 20 ms' });
   figures.push({ label: 'Records page, same query, last page (median)', value: ms(recLast), target: '< 20 ms' });
-  verdicts.push({ target: 'One records page with a source filter and search under 20 ms median', pass: Math.max(recFirst, recLast) < 20, detail: `first page ${ms(recFirst)}, last page ${ms(recLast)}` });
+  const recCost = median(scale.recordsByCostMs);
+  figures.push({ label: 'Records page, same query sorted by cost ("Most expensive calls"; median)', value: ms(recCost), target: '< 20 ms' });
+  verdicts.push({ target: 'One records page with a source filter and search under 20 ms median', pass: Math.max(recFirst, recLast, recCost) < 20, detail: `first page ${ms(recFirst)}, last page ${ms(recLast)}, sorted by cost ${ms(recCost)}` });
   if (scale.topUp) {
     const rate = scale.topUp.recorded / (scale.topUp.ms / 1000);
     figures.push({ label: 'record() top-up throughput', value: `${count(rate)} calls/s (${count(scale.topUp.recorded)} calls, slowest batch of 5,000: ${ms(scale.topUp.slowestBatchMs)})` });

@@ -20,6 +20,7 @@ export interface ScaleFigures {
   dashboardScopedMs: Record<string, number[]>;
   recordsFirstMs: number[];
   recordsLastMs: number[];
+  recordsByCostMs: number[];
   recordsTotal: number;
   save: { ms: number; bytes: number; wallMs: number; saved: boolean; error?: string; loop: LoopDelay };
   fileBytes: number;
@@ -66,6 +67,9 @@ export async function scalePhase(
   const first = await store.records(recordsQuery);
   const recordsFirstMs = await repeat(runs, () => store.records(recordsQuery));
   const recordsLastMs = await repeat(runs, () => store.records({ ...recordsQuery, page: 1e9 }));
+  // The same page sorted by cost ("Most expensive calls").
+  await store.records({ ...recordsQuery, sort: 'cost' });
+  const recordsByCostMs = await repeat(runs, () => store.records({ ...recordsQuery, sort: 'cost' }));
 
   // A save after new calls: one more call, then persist everything (the saver writes the whole file).
   await store.record([{
@@ -84,7 +88,7 @@ export async function scalePhase(
     // Not saved: reported through save.error.
   }
   return {
-    storedCalls, topUp: topped, dashboardMs, dashboardScopedMs, recordsFirstMs, recordsLastMs, recordsTotal: first.total,
+    storedCalls, topUp: topped, dashboardMs, dashboardScopedMs, recordsFirstMs, recordsLastMs, recordsByCostMs, recordsTotal: first.total,
     save: { ms: saved.value.ms, bytes: saved.value.bytes, wallMs: saved.ms, saved: saved.value.saved, error: saved.value.error, loop: saveLoopDelay },
     fileBytes, memory,
   };

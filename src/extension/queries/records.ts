@@ -10,7 +10,7 @@ import { sourceCode } from '../store/sourceCodes';
 import { readRecordRow, ROW_JOINS, ROW_SELECT } from './recordRows';
 import { foldName } from '../store/schema';
 import { addFilter, countsByBucket, totalsOver, type FactFilter } from './facts';
-import { planFor, planRange, type RangePlan } from './rangePlan';
+import { planFor, planRange } from './rangePlan';
 import { pageAfter, checkCursor } from './recordCursor';
 import {
   MAX_PAGE_SIZE, checkOptionalKey, checkRange, checkSearch, checkSort, checkSource, clampInt,
@@ -42,7 +42,7 @@ export function records(db: Db, query: RecordsQuery, scope: FactFilter = {}): Re
   const rows =
     sort === 'time'
       ? pageByTime(db, segments, filter, offset, pageSize)
-      : pageByCost(db, range, plan, filter, consumerKey !== null, total, offset, pageSize);
+      : pageByCost(db, range, filter, filter.consumerIdsJson !== undefined, total, offset, pageSize);
   return { rows: rows.map(readRecordRow), total, page, pageSize };
 }
 
@@ -92,11 +92,13 @@ function pageByTime(
   );
 }
 
-/** Highest cost first, unpriced last (NULLs sort last when descending). */
+/**
+ * Highest cost first, unpriced last (NULLs sort last when descending). `byConsumer`: the filter names consumers (a
+ * consumer, or the consumers a search matched), whose rows the consumer index finds without reading the whole range.
+ */
 function pageByCost(
   db: Db,
   range: { from: number; to: number },
-  plan: RangePlan,
   filter: FactFilter,
   byConsumer: boolean,
   matching: number,
@@ -105,12 +107,11 @@ function pageByCost(
 ): Row[] {
   const rowsInTable = num(db.first('SELECT MAX(id) FROM calls')?.[0]);
   const filtered = filter.source !== undefined || filter.consumerIdsJson !== undefined || filter.projectIdsJson !== undefined;
-  // Rows the time index would walk: every call in the range, whatever the filter (counted from the roll-ups).
-  const rowsInRange = filtered ? totalsOver(db, filter.projectIdsJson === undefined ? plan : planRange(range)).calls : matching;
   // Walking the cost index reads about (rows wanted) × (table / matching) rows, each a random row lookup (measured
-  // about 4× the cost of a row met in time order); the alternative reads every row of the range and sorts.
+  // about 4× the cost of a row met in time order); the alternative reads the range and sorts: through the consumer
+  // index about the matching rows, through the time index every call in the range (counted from the roll-ups).
   const viaCostIndex = (4 * (offset + pageSize) * rowsInTable) / Math.max(1, matching);
-  const viaRange = byConsumer ? matching : rowsInRange;
+  const viaRange = byConsumer || !filtered ? matching : totalsOver(db, planRange(range)).calls;
   const index = viaCostIndex < viaRange ? 'calls_cost' : byConsumer ? 'calls_consumer_ts' : 'calls_ts';
   const where = ['c.ts >= ?', 'c.ts < ?'];
   const params: SqlValue[] = [range.from, range.to];
