@@ -95,6 +95,9 @@ const INNER_LINE: Schema = {
 };
 /** A `progress` line wraps a subagent's line in `data.message` (one level only: interpret reads no deeper). */
 const LINE: Schema = { ...INNER_LINE, data: { agentId: 'value', message: INNER_LINE } };
+
+/** The schema and tags parseLine scans lines with (for benchmarks that time the scanner alone). */
+export const LINE_SCAN = { schema: LINE, tags: NEEDLE_SET } as const;
 const TITLE_FIELDS: Readonly<Record<string, [TitleSlot, string]>> = {
   'custom-title': ['custom', 'customTitle'],
   'ai-title': ['ai', 'aiTitle'],
