@@ -42,7 +42,7 @@ export function records(db: Db, query: RecordsQuery, scope: FactFilter = {}): Re
   const rows =
     sort === 'time'
       ? pageByTime(db, segments, filter, offset, pageSize)
-      : pageByCost(db, range, filter, filter.consumerIdsJson !== undefined, total, offset, pageSize);
+      : pageByCost(db, range, filter, total, offset, pageSize);
   return { rows: rows.map(readRecordRow), total, page, pageSize };
 }
 
@@ -92,20 +92,19 @@ function pageByTime(
   );
 }
 
-/**
- * Highest cost first, unpriced last (NULLs sort last when descending). `byConsumer`: the filter names consumers (a
- * consumer, or the consumers a search matched), whose rows the consumer index finds without reading the whole range.
- */
+/** Highest cost first, unpriced last (NULLs sort last when descending). */
 function pageByCost(
   db: Db,
   range: { from: number; to: number },
   filter: FactFilter,
-  byConsumer: boolean,
   matching: number,
   offset: number,
   pageSize: number,
 ): Row[] {
   const rowsInTable = num(db.first('SELECT MAX(id) FROM calls')?.[0]);
+  // The filter names consumers (a consumer, or those a search matched): the consumer index finds their rows without
+  // reading the whole range.
+  const byConsumer = filter.consumerIdsJson !== undefined;
   const filtered = filter.source !== undefined || filter.consumerIdsJson !== undefined || filter.projectIdsJson !== undefined;
   // Walking the cost index reads about (rows wanted) × (table / matching) rows, each a random row lookup (measured
   // about 4× the cost of a row met in time order); the alternative reads the range and sorts: through the consumer
