@@ -62,6 +62,25 @@ export function projectsRootOf(configDir: string): string {
   return inner;
 }
 
+/** The projects roots of these config dirs, deduplicated by real path (~/.config/claude is often a link to ~/.claude). */
+export function projectsRoots(configDirs: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const dir of configDirs) {
+    const root = projectsRootOf(dir);
+    let real = root;
+    try {
+      real = fs.realpathSync(root);
+    } catch {
+      // Missing: listed as empty.
+    }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    out.push(root);
+  }
+  return out;
+}
+
 /** Lists a whole projects root. A missing root is not an error: it simply has no files. */
 export function listProjectsRoot(rootPath: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
   const root = normalizedDir(rootPath);

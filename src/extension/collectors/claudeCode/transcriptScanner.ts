@@ -24,7 +24,7 @@ import {
   errorCode,
   listProjectDir,
   listProjectsRoot,
-  projectsRootOf,
+  projectsRoots,
   type Listing,
   type TranscriptFile,
 } from './transcriptFiles';
@@ -144,7 +144,7 @@ export class TranscriptScanner {
     const stats: ScanStats = emptyStats();
     this.currentStats = stats;
     const full = request.projectDirs === undefined;
-    const roots = this.roots();
+    const roots = projectsRoots(this.configDirs);
     const listing = emptyListing();
     if (full) {
       // Unchanged folders are not read again (see dirCache.ts); files are still stat'ed one by one below.
@@ -312,25 +312,6 @@ export class TranscriptScanner {
     if (now - slot.mtime < ACTIVE_WINDOW_MS) active.add(`${f.projectDir}\0${f.sessionId}`);
   }
 
-  /** Existing projects roots, deduplicated by real path (~/.config/claude is often a link to ~/.claude). */
-  private roots(): string[] {
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const dir of this.configDirs) {
-      const root = projectsRootOf(dir);
-      let real = root;
-      try {
-        real = fs.realpathSync(root);
-      } catch {
-        // Missing: listed as empty below.
-      }
-      if (seen.has(real)) continue;
-      seen.add(real);
-      out.push(root);
-    }
-    return out;
-  }
-
   private reportListingProblems(listing: Listing): void {
     for (const d of listing.dirs) this.log.clear(d.path);
     for (const u of listing.unreadable) {
@@ -395,8 +376,10 @@ export class TranscriptScanner {
     }
   }
 
-  /** Yields to the worker's event loop every few milliseconds so it keeps answering queries during an import. */
-  /** Yields to the worker's event loop every few milliseconds; undefined (nothing to await) in between. */
+  /**
+   * Yields to the worker's event loop every few milliseconds so it keeps answering queries during an import;
+   * undefined (nothing to await) in between.
+   */
   private pause(): Promise<void> | undefined {
     if (performance.now() - this.lastYield < YIELD_MS) return undefined;
     return new Promise<void>((resolve) =>
