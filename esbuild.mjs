@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildWasm } from './scripts/build-wasm.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -63,6 +64,7 @@ async function copyAssets() {
   await mkdir(outdir, { recursive: true });
   const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
   await copyFile(wasm, path.join(outdir, 'sql-wasm.wasm'));
+  await buildWasm(); // dist/lineWalk.wasm, the transcript line walk
 }
 
 const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { buildWasm } from './build-wasm.mjs';
 
 const SUITES = { unit: 'test/unit', browser: 'test/browser', e2e: 'test/e2e' };
 const args = process.argv.slice(2);
@@ -34,6 +35,8 @@ if (files.length === 0) {
   console.error(`no test files found for ${suites.join(', ')}`);
   process.exit(1);
 }
+// The unit suite runs from sources but reads the line walk's WebAssembly from dist/.
+await buildWasm();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...passThrough, ...files],

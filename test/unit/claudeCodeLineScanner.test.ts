@@ -1,5 +1,5 @@
 /**
- * lineScanner.ts against JSON.parse, on random JSON written with random spacing, escapes, unicode, every number form
+ * lineScanner.ts, and the WebAssembly walk of lineWalker.ts, against JSON.parse, on random JSON written with random spacing, escapes, unicode, every number form
  * and duplicate keys, then damaged at random. The scanner must give exactly JSON.parse's values for the keys its
  * schema keeps, never accept damage outside bulk values, and hand back bulk values as the exact bytes JSON.parse
  * would have read them from.
@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { interpret, parseLine } from '../../src/extension/collectors/claudeCode/lineParser';
-import { scanLine, type Schema } from '../../src/extension/collectors/claudeCode/lineScanner';
+import { scanLine, type Schema, type ScannedLine } from '../../src/extension/collectors/claudeCode/lineScanner';
+import { lineWalk, walkLine } from '../../src/extension/collectors/claudeCode/lineWalker';
 import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
 import { writeScaleCorpus } from '../support/claudeCodeScaleCorpus';
 import { prng } from '../support/claudeCodeTranscriptLines';
@@ -21,7 +22,7 @@ const SCHEMA: Schema = {
   type: 'tag',
   id: 'value',
   n: 'value',
-  s: 'value',
+  s: 'shared',
   content: 'bulk',
   message: { model: 'value', usage: { input_tokens: 'value', output_tokens: 'value' }, content: 'bulk' },
   tool: 'bulk',
@@ -145,17 +146,25 @@ function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function scan(bytes: Buffer) {
+type Scanner = (line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>) => ScannedLine | undefined;
+const SCANNERS: ReadonlyArray<[string, Scanner]> = [
+  ['line scanner (JavaScript)', scanLine],
+  ['line walk (WebAssembly)', (...args) => walkLine(...args) ?? undefined],
+];
+
+function trimmed(bytes: Buffer, scanner: Scanner) {
   let start = 0;
   let end = bytes.length - 1;
   const space = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
   while (start <= end && space(bytes[start])) start++;
   while (end >= start && space(bytes[end])) end--;
   if (start > end || bytes[start] !== 0x7b || bytes[end] !== 0x7d) return undefined;
-  return scanLine(bytes, start, end, SCHEMA, TAGS);
+  return scanner(bytes, start, end, SCHEMA, TAGS);
 }
 
-describe('line scanner', () => {
+for (const [title, scanner] of SCANNERS) describe(title, () => {
+  const scan = (bytes: Buffer) => trimmed(bytes, scanner);
+
   it('agrees with JSON.parse on every kept value of valid lines, and returns bulk values as their exact bytes', () => {
     const g = new Gen(2024);
     let scanned = 0;
@@ -244,6 +253,45 @@ describe('line scanner', () => {
       junk[0] = 0x7b;
       junk[junk.length - 1] = 0x7d;
       scan(junk);
+    }
+  });
+});
+
+describe('line walk (WebAssembly) beside the JavaScript scanner', () => {
+  it('is built and loads (dist/lineWalk.wasm, built by scripts/build-wasm.mjs)', () => {
+    assert.ok(lineWalk(), 'the walk did not load: the scanner would fall back to JavaScript for every line');
+  });
+
+  it('reads exactly the lines the JavaScript scanner reads, into the same result, valid or damaged', () => {
+    const g = new Gen(4242);
+    let same = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let bytes: Buffer = Buffer.from(g.write(g.object(0)));
+      if (i % 2 === 1) bytes = g.damage(bytes);
+      const js = trimmed(bytes, scanLine);
+      // Now and then a line only the JavaScript scanner reads: both remember the last values of 'shared' keys.
+      if (i % 5 === 4) continue;
+      const walked = trimmed(bytes, (...args) => walkLine(...args) ?? undefined);
+      assert.deepStrictEqual(walked, js, bytes.toString('utf8').slice(0, 300));
+      if (js) same++;
+    }
+    assert.ok(same > 12_000, `${same} lines read by both`);
+  });
+
+  it('reads a line in place when it already lies in the walk\'s memory, and a copy otherwise', () => {
+    const walk = lineWalk();
+    assert.ok(walk);
+    const text = Buffer.from('{"type":"assistant","message":{"model":"m","usage":{"input_tokens":7},"content":[{"t":"x"}]},"n":1.5e3}');
+    const at = walk.scratch + 4096;
+    text.copy(walk.mem, at);
+    const inPlace = walk.mem.subarray(at - 10, at + text.length);
+    const a = walkLine(inPlace, 10, 10 + text.length - 1, SCHEMA, TAGS);
+    const b = walkLine(text, 0, text.length - 1, SCHEMA, TAGS);
+    assert.ok(a && b);
+    for (const [line, result] of [[inPlace, a], [text, b]] as const) {
+      assert.deepStrictEqual(result.obj, { type: 'assistant', message: { model: 'm', usage: { input_tokens: 7 } }, n: 1500 });
+      assert.equal(result.bulk.length, 1);
+      assert.equal(line.toString('utf8', result.bulk[0].start, result.bulk[0].end), '[{"t":"x"}]');
     }
   });
 });

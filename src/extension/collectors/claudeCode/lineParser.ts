@@ -7,7 +7,8 @@
  * short.
  */
 import { cutAssistantContent, cutUserContent } from './contentCut';
-import { scanLine, type Schema } from './lineScanner';
+import type { Schema } from './lineScanner';
+import { scanLineFast } from './lineWalker';
 import { asObject, anyString, shortString, timestampMs, type JsonObject } from './narrow';
 import { isRealPromptText, type TitleSlot } from './names';
 import { readUsage, type UsageFacts } from './usage';
@@ -150,7 +151,7 @@ export function parseLine(bytes: Buffer, complete = true, wantPrompt: PromptWant
  * with escapes, invalid JSON outside message content): the caller then takes the plain path, which decides.
  */
 function parseScanned(bytes: Buffer, start: number, end: number, wantPrompt: PromptWanted): ParsedLine | undefined {
-  const scanned = scanLine(bytes, start, end, LINE, NEEDLE_SET);
+  const scanned = scanLineFast(bytes, start, end, LINE, NEEDLE_SET);
   if (!scanned) return undefined;
   const { obj } = scanned;
   if (scanned.bulk.length > 0 && promptMayBeRead(obj)) {

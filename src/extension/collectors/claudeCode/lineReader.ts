@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { JsonShrinker } from './jsonShrinker';
+import { giveBackWalkChunk, takeWalkChunk, WALK_CHUNK_BYTES } from './lineWalker';
 
 export interface LineReaderOptions {
   chunkBytes?: number;
@@ -56,7 +57,7 @@ export async function readLines(
   }
 }
 
-const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = WALK_CHUNK_BYTES;
 /**
  * Read buffers kept for reuse: an import reads thousands of files one after another, and a fresh megabyte each
  * (memory outside the JS heap, given back only when a collection happens to run) made the process' memory climb.
@@ -66,11 +67,13 @@ const MAX_SPARE_CHUNKS = 2;
 
 function takeChunk(bytes: number): Buffer {
   if (bytes > DEFAULT_CHUNK_BYTES) return Buffer.allocUnsafeSlow(bytes);
-  return (spareChunks.pop() ?? Buffer.allocUnsafeSlow(DEFAULT_CHUNK_BYTES)).subarray(0, bytes);
+  // Lines read into the line walk's own memory are walked without being copied there first.
+  return (takeWalkChunk() ?? spareChunks.pop() ?? Buffer.allocUnsafeSlow(DEFAULT_CHUNK_BYTES)).subarray(0, bytes);
 }
 
 function giveBack(chunk: Buffer): void {
   // Lines were handed out as views valid only during their callback, so the buffer is free again.
+  if (giveBackWalkChunk(chunk)) return;
   if (chunk.buffer.byteLength !== DEFAULT_CHUNK_BYTES || spareChunks.length >= MAX_SPARE_CHUNKS) return;
   spareChunks.push(Buffer.from(chunk.buffer, 0, DEFAULT_CHUNK_BYTES));
 }

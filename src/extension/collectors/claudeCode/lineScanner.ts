@@ -16,30 +16,12 @@
  * Anything unusual (a key written with escapes, invalid JSON outside bulk values) returns undefined: the caller
  * then parses the line the plain way, which decides what it is.
  */
-import { compile, keySlot, SHARED_MAX_BYTES, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
+import { compile, keySlot, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
 import type { JsonObject } from './narrow';
+import { addBulkSpan, dropUnreachable, NO_SPANS, numberAt, plainString, type BulkSpan, type ScannedLine } from './scannedValues';
 
 export type { Field, Schema } from './lineSchema';
-
-/** A bulk value that was skipped: its bytes are [start, end) of the line. */
-export interface BulkSpan {
-  holder: JsonObject;
-  key: string;
-  start: number;
-  end: number;
-  /**
-   * False when JSON.parse would not keep this value: a later duplicate key replaced it (or replaced the object that
-   * held it). Its bytes were still skipped without being looked at.
-   */
-  live: boolean;
-}
-
-export interface ScannedLine {
-  obj: JsonObject;
-  bulk: BulkSpan[];
-  /** A kept key's name, or a `tag` field's unescaped string value, is one of the caller's tags (see scanLine). */
-  tagged: boolean;
-}
+export type { BulkSpan, ScannedLine } from './scannedValues';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -67,15 +49,6 @@ for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
 STRING_STOP[QUOTE] = 1;
 STRING_STOP[BACKSLASH] = 1;
 
-/** Node's Buffer slicing primitives, without toString()'s argument handling (measurable at millions of calls). */
-interface Slicer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-function slices(b: Buffer): Slicer {
-  return b as unknown as Slicer;
-}
-
 /** Thrown (and caught below) when the line is not what the fast path handles; never escapes this module. */
 class NotScannable extends Error {}
 const NOT_SCANNABLE = new NotScannable();
@@ -93,7 +66,7 @@ export function scanLine(line: Buffer, start: number, end: number, schema: Schem
     const obj: JsonObject = {};
     const after = s.object(start, compile(schema, tags), obj);
     if (s.skipSpace(after) !== end + 1) return undefined;
-    if (s.replacedObject) s.dropUnreachable(obj);
+    if (s.replacedObject) dropUnreachable(obj, s.bulk);
     return { obj, bulk: s.bulk, tagged: s.tagged };
   } catch (e: unknown) {
     if (e instanceof NotScannable) return undefined;
@@ -104,7 +77,6 @@ export function scanLine(line: Buffer, start: number, end: number, schema: Schem
 }
 
 const EMPTY_LINE = Buffer.alloc(0);
-const NO_SPANS: BulkSpan[] = [];
 
 class Scanner {
   /** Spans of this line (a fresh array once the line has one: it goes out with the result). */
@@ -157,11 +129,7 @@ class Scanner {
       else if (key.field === 'bulk') {
         const c = b[i];
         const valueEnd = c === QUOTE ? this.skipLooseString(i) : c === OPEN_ARRAY || c === OPEN_OBJECT ? this.skipLooseContainer(i) : this.skipStrict(i);
-        // A later duplicate replaces an earlier one, as in JSON.parse. (A key is bulk or not by its name, so a bulk
-        // key never has a value to replace.)
-        if (this.bulk === NO_SPANS) this.bulk = [];
-        else this.dropSpan(into, key.name);
-        this.bulk.push({ holder: into, key: key.name, start: i, end: valueEnd, live: true });
+        this.bulk = addBulkSpan(this.bulk, into, key.name, i, valueEnd);
         i = valueEnd;
       } else if (typeof key.field === 'object' && b[i] === OPEN_OBJECT) {
         if (into[key.name] !== undefined) this.replacedObject = true;
@@ -183,21 +151,6 @@ class Scanner {
       if (c !== COMMA) throw NOT_SCANNABLE;
       i = this.skipSpace(i + 1);
     }
-  }
-
-  private dropSpan(into: JsonObject, name: string): void {
-    for (const span of this.bulk) if (span.holder === into && span.key === name) span.live = false;
-  }
-
-  /** After duplicate keys replaced walked objects: spans held by objects no longer in the result are not live. */
-  dropUnreachable(root: JsonObject): void {
-    const reachable = new Set<unknown>();
-    const visit = (o: JsonObject): void => {
-      reachable.add(o);
-      for (const v of Object.values(o)) if (typeof v === 'object' && v !== null && !Array.isArray(v)) visit(v as JsonObject);
-    };
-    visit(root);
-    for (const span of this.bulk) if (!reachable.has(span.holder)) span.live = false;
   }
 
   private lookup(schema: CompiledSchema, from: number, to: number): CompiledKey | undefined {
@@ -228,25 +181,12 @@ class Scanner {
         into[name] = JSON.parse(b.toString('utf8', i, after)) as string;
         return after;
       }
-      const from = i + 1;
-      const to = after - 1;
-      const length = to - from;
-      if (last !== undefined && length <= SHARED_MAX_BYTES) {
-        if (length === last.length && sameBytes(b, from, last.bytes, length)) {
-          into[name] = last.value;
-          return after;
-        }
-        into[name] = last.value = this.decode(from, to);
-        b.copy(last.bytes, 0, from, to);
-        last.length = length;
-        return after;
-      }
-      into[name] = this.decode(from, to);
+      into[name] = plainString(b, i + 1, after - 1, this.ascii, last);
       return after;
     }
     if (c === MINUS || (c >= ZERO && c <= NINE)) {
       const after = this.number(i);
-      into[name] = this.numberValue(i, after);
+      into[name] = numberAt(b, i, after);
       return after;
     }
     if (c === 0x74 /* t */) {
@@ -268,34 +208,6 @@ class Scanner {
     const after = this.skipStrict(i);
     into[name] = JSON.parse(b.toString('utf8', i, after)) as unknown;
     return after;
-  }
-
-  /** A plain string's content (no escapes): JSON.parse decodes the whole line as UTF-8 first, and a slice between
-   * two ASCII quotes decodes identically. */
-  private decode(from: number, to: number): string {
-    return this.ascii ? slices(this.b).latin1Slice(from, to) : slices(this.b).utf8Slice(from, to);
-  }
-
-  private numberValue(from: number, to: number): number {
-    const b = this.b;
-    let neg = false;
-    let i = from;
-    if (b[i] === MINUS) {
-      neg = true;
-      i++;
-    }
-    // Up to 15 digits of an integer are exact in a double; anything else goes through the same conversion JSON.parse uses.
-    if (to - i <= 15) {
-      let n = 0;
-      let j = i;
-      for (; j < to; j++) {
-        const d = b[j] - ZERO;
-        if (d < 0 || d > 9) break;
-        n = n * 10 + d;
-      }
-      if (j === to) return neg ? -n : n;
-    }
-    return Number(b.toString('latin1', from, to));
   }
 
   private literal(i: number, word: Buffer): void {
@@ -457,11 +369,6 @@ class Scanner {
 }
 
 const SCANNER = new Scanner();
-
-function sameBytes(a: Buffer, from: number, b: Buffer, length: number): boolean {
-  for (let j = 0; j < length; j++) if (a[from + j] !== b[j]) return false;
-  return true;
-}
 
 function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));

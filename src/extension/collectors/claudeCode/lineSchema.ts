@@ -20,8 +20,11 @@ export interface CompiledKey {
   field: CompiledField;
   /** The name is one of the scan's tags. */
   tag: boolean;
-  /** For 'shared' and 'tag' fields: the last plain string value, its bytes and their length. */
-  last?: { bytes: Buffer; length: number; value: string };
+  /**
+   * For 'shared' and 'tag' fields: the last plain string value, its bytes and their length (-1: not known), and
+   * whether the value was set by the WebAssembly walk, which remembers the bytes on its side (lineWalker.ts).
+   */
+  last?: { bytes: Buffer; length: number; value: string; walked: boolean };
 }
 export type CompiledField = 'value' | 'shared' | 'tag' | 'bulk' | CompiledSchema;
 /** Longer shared strings are not remembered (they are not the repeated kind). */
@@ -54,7 +57,7 @@ export function compile(schema: Schema, tags: ReadonlySet<string>): CompiledSche
     let list = c.bySlot[slot];
     if (!list) c.bySlot[slot] = list = [];
     const key: CompiledKey = { bytes, name, field: typeof field === 'string' ? field : compile(field, tags), tag: tags.has(name) };
-    if (field === 'shared' || field === 'tag') key.last = { bytes: Buffer.alloc(SHARED_MAX_BYTES), length: -1, value: '' };
+    if (field === 'shared' || field === 'tag') key.last = { bytes: Buffer.alloc(SHARED_MAX_BYTES), length: -1, value: '', walked: false };
     list.push(key);
   }
   return c;

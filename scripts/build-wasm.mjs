@@ -1,0 +1,33 @@
+// Compiles the transcript line walker (AssemblyScript) to dist/lineWalk.wasm; skipped when the output is newer than
+// its source. Imported by esbuild.mjs and the test runner; `node scripts/build-wasm.mjs` runs it alone.
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const LINE_WALK_SOURCE = path.join(root, 'src/extension/collectors/claudeCode/wasm/lineWalk.ts');
+export const LINE_WALK_WASM = path.join(root, 'dist/lineWalk.wasm');
+
+async function mtime(file) {
+  try {
+    return (await stat(file)).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+export async function buildWasm() {
+  if ((await mtime(LINE_WALK_WASM)) > (await mtime(LINE_WALK_SOURCE))) return;
+  await mkdir(path.dirname(LINE_WALK_WASM), { recursive: true });
+  const { default: asc } = await import('assemblyscript/asc');
+  // A fixed-size memory (initial = maximum) so JavaScript's views of it stay valid; nothing is imported.
+  const { error, stderr } = await asc.main([
+    path.relative(root, LINE_WALK_SOURCE),
+    '--outFile', path.relative(root, LINE_WALK_WASM),
+    '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
+    '--enable', 'simd', '--initialMemory', '160', '--maximumMemory', '160',
+  ], { stdout: process.stdout, stderr: process.stderr });
+  if (error) throw new Error(`AssemblyScript build of ${path.relative(root, LINE_WALK_SOURCE)} failed: ${error.message}\n${stderr.toString()}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await buildWasm();

@@ -1,0 +1,335 @@
+/**
+ * Scans transcript lines with the WebAssembly walk (wasm/lineWalk.ts, 16 bytes at a time) and builds from its tape
+ * exactly what lineScanner.ts builds; a line the walk does not handle, or any line when the module cannot be loaded,
+ * goes to lineScanner.ts. The JavaScript scanner spent ~30 % of an import's CPU walking bytes one at a time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compile, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
+import { scanLine } from './lineScanner';
+import type { JsonObject } from './narrow';
+import { addBulkSpan, dropUnreachable, NO_SPANS, numberAt, plainString, type BulkSpan, type ScannedLine } from './scannedValues';
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Global: abstract new (...args: never[]) => { readonly value: unknown };
+  RuntimeError: abstract new (...args: never[]) => Error;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface WalkExports {
+  memory: { readonly buffer: ArrayBuffer };
+  walk(from: number, to: number, schema: number): number;
+  tapeAddress(): number;
+  tableAddress(): number;
+  freeAddress(): number;
+}
+
+/** The walk's constants, read from the module so both sides agree. */
+interface Layout {
+  OP_VALUE: number;
+  OP_OPEN: number;
+  OP_CLOSE: number;
+  OP_BULK: number;
+  VALUE_STRING: number;
+  VALUE_NUMBER: number;
+  VALUE_TRUE: number;
+  VALUE_FALSE: number;
+  VALUE_NULL: number;
+  FLAG_ESCAPED: number;
+  FLAG_HIGH: number;
+  FLAG_SAME: number;
+  SLOTS: number;
+  KEY_I32: number;
+  SHARED_BYTES: number;
+  KIND_KEEP: number;
+  KIND_BULK: number;
+  KIND_WALK: number;
+  TABLE_BYTES: number;
+  TAPE_ENTRIES: number;
+}
+
+export interface LineWalk {
+  exports: WalkExports;
+  layout: Layout;
+  /** All of the module's memory (fixed size: never detached). */
+  mem: Buffer;
+  tape: Int32Array;
+  /** Where copied lines go, and how many bytes fit. */
+  scratch: number;
+  scratchBytes: number;
+  /** Addresses of read buffers in this memory that are free (see takeWalkChunk). */
+  freeChunks: number[];
+  /** Bytes of the key table region used so far. */
+  tableUsed: number;
+  /** Every key placed in the tables, by the id the tape names it with. */
+  keys: CompiledKey[];
+  /** Each placed schema's table address (null: it did not fit). */
+  tables: Map<CompiledSchema, number | null>;
+  /** Addresses of the key records that remember their last value. */
+  sharedRecords: number[];
+}
+
+export const LINE_WALK_FILE = 'lineWalk.wasm';
+
+/** Where the module is: beside the running bundle, else in the package's dist/ (running from sources). */
+export function locateLineWalk(): string | undefined {
+  const beside = path.join(__dirname, LINE_WALK_FILE);
+  if (existsSync(beside)) return beside;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) {
+      const built = path.join(dir, 'dist', LINE_WALK_FILE);
+      return existsSync(built) ? built : undefined;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Instantiates the walk from a file; throws with the reason when it cannot. */
+export function loadLineWalk(file: string): LineWalk {
+  const module = new wasm.Module(readFileSync(file));
+  const instance = new wasm.Instance(module, {});
+  const raw = instance.exports as WalkExports & Record<string, unknown>;
+  const constant = (name: keyof Layout): number => {
+    const g = raw[name];
+    if (!(g instanceof wasm.Global)) throw new Error(`${file} does not export ${name}`);
+    return Number(g.value);
+  };
+  const layout = Object.fromEntries(LAYOUT_NAMES.map((n) => [n, constant(n)])) as unknown as Layout;
+  const mem = Buffer.from(raw.memory.buffer);
+  const tapeAt = raw.tapeAddress();
+  const free = raw.freeAddress();
+  const freeChunks = Array.from({ length: WALK_CHUNKS }, (_, n) => free + n * WALK_CHUNK_BYTES);
+  const scratch = free + WALK_CHUNKS * WALK_CHUNK_BYTES;
+  if (scratch >= mem.length) throw new Error(`${file} has too little memory (${mem.length} bytes)`);
+  return {
+    exports: raw,
+    layout,
+    mem,
+    tape: new Int32Array(raw.memory.buffer, tapeAt, layout.TAPE_ENTRIES * 4),
+    scratch,
+    scratchBytes: mem.length - scratch,
+    freeChunks,
+    tableUsed: 0,
+    keys: [],
+    tables: new Map(),
+    sharedRecords: [],
+  };
+}
+
+/** Read buffers kept in the walk's memory: a thread reads one file at a time, rarely two (a live append). */
+export const WALK_CHUNK_BYTES = 1024 * 1024;
+const WALK_CHUNKS = 3;
+
+/**
+ * A WALK_CHUNK_BYTES read buffer inside the walk's memory, so the lines read into it are walked where they lie
+ * instead of being copied in; undefined when none is free (or there is no walk). Give it back with giveBackWalkChunk.
+ */
+export function takeWalkChunk(): Buffer | undefined {
+  const walk = lineWalk();
+  const at = walk?.freeChunks.pop();
+  return walk && at !== undefined ? walk.mem.subarray(at, at + WALK_CHUNK_BYTES) : undefined;
+}
+
+/** Returns a buffer from takeWalkChunk (any view of it); false when it is not one. */
+export function giveBackWalkChunk(chunk: Buffer): boolean {
+  const walk = shared;
+  if (!walk || chunk.buffer !== walk.mem.buffer) return false;
+  walk.freeChunks.push(chunk.byteOffset);
+  return true;
+}
+
+const LAYOUT_NAMES: ReadonlyArray<keyof Layout> = [
+  'OP_VALUE', 'OP_OPEN', 'OP_CLOSE', 'OP_BULK', 'VALUE_STRING', 'VALUE_NUMBER', 'VALUE_TRUE', 'VALUE_FALSE', 'VALUE_NULL',
+  'FLAG_ESCAPED', 'FLAG_HIGH', 'FLAG_SAME', 'SLOTS', 'KEY_I32', 'SHARED_BYTES', 'KIND_KEEP', 'KIND_BULK', 'KIND_WALK', 'TABLE_BYTES', 'TAPE_ENTRIES',
+];
+
+let shared: LineWalk | null | undefined;
+
+/** This thread's walk, loaded on first use; null when the module is missing or cannot run here. */
+export function lineWalk(): LineWalk | null {
+  if (shared !== undefined) return shared;
+  const file = locateLineWalk();
+  try {
+    shared = file ? loadLineWalk(file) : null;
+  } catch {
+    shared = null;
+  }
+  return shared;
+}
+
+/** The address of a compiled schema's key tables in the walk's memory (written on first use); null when full. */
+function tableOf(walk: LineWalk, schema: CompiledSchema): number | null {
+  let at = walk.tables.get(schema);
+  if (at === undefined) {
+    const used = walk.tableUsed;
+    const keys = walk.keys.length;
+    const shared = walk.sharedRecords.length;
+    const placedBefore = new Set(walk.tables.keys());
+    try {
+      at = place(walk, schema);
+    } catch (e: unknown) {
+      if (!(e instanceof RangeError)) throw e;
+      walk.tableUsed = used;
+      walk.keys.length = keys;
+      walk.sharedRecords.length = shared;
+      for (const s of [...walk.tables.keys()]) if (!placedBefore.has(s)) walk.tables.delete(s);
+      at = null;
+    }
+    walk.tables.set(schema, at);
+  }
+  return at;
+}
+
+/** Writes a compiled schema and the schemas under it as key tables; a RangeError when they do not fit. */
+function place(walk: LineWalk, schema: CompiledSchema): number {
+  const { layout, mem } = walk;
+  const known = walk.tables.get(schema);
+  if (known !== undefined && known !== null) return known;
+  const alloc = (bytes: number): number => {
+    const at = walk.exports.tableAddress() + walk.tableUsed;
+    walk.tableUsed += (bytes + 3) & ~3;
+    if (walk.tableUsed > layout.TABLE_BYTES) throw new RangeError('key tables full');
+    return at;
+  };
+  const heads = alloc(layout.SLOTS * 4);
+  mem.fill(0, heads, heads + layout.SLOTS * 4);
+  walk.tables.set(schema, heads);
+  for (const list of schema.bySlot) {
+    for (const key of list ?? []) {
+      const record = alloc(layout.KEY_I32 * 4);
+      const bytes = alloc(key.bytes.length);
+      key.bytes.copy(mem, bytes);
+      const field = key.field;
+      const kind = field === 'bulk' ? layout.KIND_BULK : typeof field === 'object' ? layout.KIND_WALK : layout.KIND_KEEP;
+      const child = typeof field === 'object' ? place(walk, field) : 0;
+      const last = key.last ? alloc(layout.SHARED_BYTES) : 0;
+      const length = key.bytes.length;
+      const slot = (length * 7 + key.bytes[0] * 31 + key.bytes[length - 1] * 17) & (layout.SLOTS - 1);
+      const head = heads + slot * 4;
+      mem.writeInt32LE(length, record);
+      mem.writeInt32LE(bytes, record + 4);
+      mem.writeInt32LE(kind, record + 8);
+      mem.writeInt32LE(child, record + 12);
+      mem.writeInt32LE(mem.readInt32LE(head), record + 16);
+      mem.writeInt32LE(walk.keys.push(key) - 1, record + 20);
+      mem.writeInt32LE(last, record + 24);
+      mem.writeInt32LE(-1, record + 28);
+      mem.writeInt32LE(record, head);
+      if (last !== 0) walk.sharedRecords.push(record);
+    }
+  }
+  return heads;
+}
+
+/** The walk stopped halfway through a line, perhaps after remembering new bytes for a key whose value it did not
+ * hand over: forget every remembered value. */
+function forgetShared(walk: LineWalk): void {
+  for (const record of walk.sharedRecords) walk.mem.writeInt32LE(-1, record + 28);
+}
+
+/**
+ * lineScanner.ts's scanLine (same arguments, same result), with the walk doing the byte work when it can.
+ */
+export function scanLineFast(line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): ScannedLine | undefined {
+  return walkLine(line, start, end, schema, tags) ?? scanLine(line, start, end, schema, tags);
+}
+
+/**
+ * The walk alone: the scanned line, or null when the walk did not read it (a line scanLine sends back to
+ * JSON.parse, a line too long for the walk's memory, or no module): then scanLine decides.
+ */
+export function walkLine(line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): ScannedLine | null {
+  const walk = lineWalk();
+  if (!walk) return null;
+  const table = tableOf(walk, compile(schema, tags));
+  if (table === null) return null;
+  const length = end + 1 - start;
+  let at: number;
+  if (line.buffer === walk.mem.buffer) at = line.byteOffset + start;
+  else {
+    if (length > walk.scratchBytes) return null;
+    line.copy(walk.mem, walk.scratch, start, end + 1);
+    at = walk.scratch;
+  }
+  let entries: number;
+  try {
+    entries = walk.exports.walk(at, at + length, table);
+  } catch (e: unknown) {
+    if (!(e instanceof wasm.RuntimeError)) throw e;
+    forgetShared(walk);
+    return null;
+  }
+  return fromTape(walk, entries, start - at, tags);
+}
+
+/** The scanned line the tape describes (addresses on it are in the walk's memory; `shift` maps them to the line). */
+function fromTape(walk: LineWalk, entries: number, shift: number, tags: ReadonlySet<string>): ScannedLine {
+  const { tape, mem, layout, keys } = walk;
+  const root: JsonObject = {};
+  const parents: JsonObject[] = [];
+  let into = root;
+  let bulk: BulkSpan[] = NO_SPANS;
+  let tagged = false;
+  let replacedObject = false;
+  for (let n = 0; n < entries; n++) {
+    const at = n * 4;
+    const key = keys[tape[at]];
+    const start = tape[at + 1];
+    const end = tape[at + 2];
+    const flags = tape[at + 3];
+    const op = flags & 15;
+    if (op === layout.OP_CLOSE) {
+      into = parents.pop() ?? root;
+      continue;
+    }
+    if (key.tag) tagged = true;
+    const name = key.name;
+    if (op === layout.OP_OPEN) {
+      if (into[name] !== undefined) replacedObject = true;
+      const child: JsonObject = {};
+      into[name] = child;
+      parents.push(into);
+      into = child;
+      continue;
+    }
+    if (op === layout.OP_BULK) {
+      bulk = addBulkSpan(bulk, into, name, start + shift, end + shift);
+      continue;
+    }
+    if (typeof key.field === 'object' && into[name] !== undefined) replacedObject = true;
+    const kind = (flags >> 4) & 15;
+    if (kind === layout.VALUE_STRING) {
+      const escaped = (flags & layout.FLAG_ESCAPED) !== 0;
+      const value = escaped ? (JSON.parse(mem.toString('utf8', start, end)) as string) : keptString(walk, key, start + 1, end - 1, flags);
+      into[name] = value;
+      if (key.field === 'tag' && !escaped && !tagged && tags.has(value)) tagged = true;
+    } else if (kind === layout.VALUE_NUMBER) into[name] = numberAt(mem, start, end);
+    else if (kind === layout.VALUE_TRUE) into[name] = true;
+    else if (kind === layout.VALUE_FALSE) into[name] = false;
+    else if (kind === layout.VALUE_NULL) into[name] = null;
+    // An object or array kept whole (rare: an unexpected shape, or `iterations`): validated, then parsed exactly.
+    else into[name] = JSON.parse(mem.toString('utf8', start, end)) as unknown;
+  }
+  if (replacedObject) dropUnreachable(root, bulk);
+  return { obj: root, bulk, tagged };
+}
+
+/**
+ * A string value without escapes. A key that remembers its last value reuses it when the walk found the same bytes
+ * (FLAG_SAME) and that value came from the walk (not from lineScanner.ts, which keeps its own copy of the bytes);
+ * whenever the walk remembered new bytes, the key remembers their value, and lineScanner.ts's copy no longer holds.
+ */
+function keptString(walk: LineWalk, key: CompiledKey, from: number, to: number, flags: number): string {
+  const last = key.last;
+  if (last !== undefined && last.walked && (flags & walk.layout.FLAG_SAME) !== 0) return last.value;
+  const value = plainString(walk.mem, from, to, (flags & walk.layout.FLAG_HIGH) === 0, undefined);
+  if (last !== undefined && to - from <= walk.layout.SHARED_BYTES) {
+    last.value = value;
+    last.length = -1;
+    last.walked = true;
+  }
+  return value;
+}
