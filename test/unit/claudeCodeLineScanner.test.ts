@@ -343,3 +343,12 @@ describe('parseLine on real transcript lines', () => {
     assert.ok(compared > 3000, `${compared} lines compared`);
   });
 });
+
+describe('line walk in the package', () => {
+  it('ships beside the bundles that load it (the .vsix lists dist/lineWalk.wasm)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const vsce = path.join(__dirname, '../../node_modules/@vscode/vsce/vsce');
+    const listed = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: path.join(__dirname, '../..'), encoding: 'utf8' }).split('\n');
+    assert.ok(listed.includes('dist/lineWalk.wasm'), `vsce ls:\n${listed.join('\n')}`);
+  });
+});

@@ -147,17 +147,26 @@ const LAYOUT_NAMES: ReadonlyArray<keyof Layout> = [
 ];
 
 let shared: LineWalk | null | undefined;
+let unavailable: string | undefined;
 
-/** This thread's walk, loaded on first use; null when the module is missing or cannot run here. */
+/** This thread's walk, loaded on first use; null when the module is missing or cannot run here (see lineWalkProblem). */
 export function lineWalk(): LineWalk | null {
   if (shared !== undefined) return shared;
   const file = locateLineWalk();
   try {
-    shared = file ? loadLineWalk(file) : null;
-  } catch {
+    if (!file) throw new Error(`${LINE_WALK_FILE} not found beside ${__dirname}`);
+    shared = loadLineWalk(file);
+  } catch (e: unknown) {
+    unavailable = e instanceof Error ? e.message : String(e);
     shared = null;
   }
   return shared;
+}
+
+/** Why lines are read by the JavaScript scanner alone (a build without the module, or a host without WebAssembly). */
+export function lineWalkProblem(): string | undefined {
+  lineWalk();
+  return unavailable;
 }
 
 /** The address of a compiled schema's key tables in the walk's memory (written on first use); null when full. */

@@ -18,6 +18,7 @@ import { OrderedReads, slotFor, type Slot } from './orderedReads';
 import { ProgressReporter } from './progressReporter';
 import { bundledReaderEntry, ReaderPool } from './readerPool';
 import { ScanLog } from './scanLog';
+import { LINE_WALK_FILE, lineWalkProblem } from './lineWalker';
 import { readCustomTitle, sidecarMtime } from './sidecars';
 import {
   emptyListing,
@@ -141,6 +142,8 @@ export class TranscriptScanner {
     this.metaCache = new MetaCache();
     this.failedPaths = new Set();
     this.log.beginScan();
+    const walkProblem = lineWalkProblem();
+    if (walkProblem) this.log.once(LINE_WALK_FILE, 'warn', `Claude Code transcripts are read without the WebAssembly line walk, more slowly (${walkProblem}).`);
     const stats: ScanStats = emptyStats();
     this.currentStats = stats;
     const full = request.projectDirs === undefined;
