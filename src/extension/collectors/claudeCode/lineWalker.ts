@@ -41,6 +41,7 @@ interface Layout {
   FLAG_ESCAPED: number;
   FLAG_HIGH: number;
   FLAG_SAME: number;
+  FLAG_INT: number;
   SLOTS: number;
   KEY_I32: number;
   SHARED_BYTES: number;
@@ -73,6 +74,7 @@ export interface LineWalk {
 }
 
 export const LINE_WALK_FILE = 'lineWalk.wasm';
+const OPEN_ARRAY = 0x5b;
 
 /** Where the module is: beside the running bundle, else in the package's dist/ (running from sources). */
 export function locateLineWalk(): string | undefined {
@@ -143,7 +145,7 @@ export function giveBackWalkChunk(chunk: Buffer): boolean {
 
 const LAYOUT_NAMES: ReadonlyArray<keyof Layout> = [
   'OP_VALUE', 'OP_OPEN', 'OP_CLOSE', 'OP_BULK', 'VALUE_STRING', 'VALUE_NUMBER', 'VALUE_TRUE', 'VALUE_FALSE', 'VALUE_NULL',
-  'FLAG_ESCAPED', 'FLAG_HIGH', 'FLAG_SAME', 'SLOTS', 'KEY_I32', 'SHARED_BYTES', 'KIND_KEEP', 'KIND_BULK', 'KIND_WALK', 'TABLE_BYTES', 'TAPE_ENTRIES',
+  'FLAG_ESCAPED', 'FLAG_HIGH', 'FLAG_SAME', 'FLAG_INT', 'SLOTS', 'KEY_I32', 'SHARED_BYTES', 'KIND_KEEP', 'KIND_BULK', 'KIND_WALK', 'TABLE_BYTES', 'TAPE_ENTRIES',
 ];
 
 let shared: LineWalk | null | undefined;
@@ -315,11 +317,13 @@ function fromTape(walk: LineWalk, entries: number, shift: number, tags: Readonly
       const value = escaped ? (JSON.parse(mem.toString('utf8', start, end)) as string) : keptString(walk, key, start + 1, end - 1, flags);
       into[name] = value;
       if (key.field === 'tag' && !escaped && !tagged && tags.has(value)) tagged = true;
-    } else if (kind === layout.VALUE_NUMBER) into[name] = numberAt(mem, start, end);
+    } else if (kind === layout.VALUE_NUMBER) into[name] = (flags & layout.FLAG_INT) !== 0 ? start : numberAt(mem, start, end);
     else if (kind === layout.VALUE_TRUE) into[name] = true;
     else if (kind === layout.VALUE_FALSE) into[name] = false;
     else if (kind === layout.VALUE_NULL) into[name] = null;
-    // An object or array kept whole (rare: an unexpected shape, or `iterations`): validated, then parsed exactly.
+    // An object or array kept whole (an unexpected shape, or `iterations`, almost always `[]`): validated, then
+    // parsed exactly.
+    else if (end - start === 2) into[name] = mem[start] === OPEN_ARRAY ? [] : {};
     else into[name] = JSON.parse(mem.toString('utf8', start, end)) as unknown;
   }
   if (replacedObject) dropUnreachable(root, bulk);

@@ -21,6 +21,8 @@ export const FLAG_ESCAPED: i32 = 0x100;
 export const FLAG_HIGH: i32 = 0x200;
 /** A string value of a key that remembers its last value (see SHARED_BYTES) has the same bytes as that value. */
 export const FLAG_SAME: i32 = 0x400;
+/** A number value is a plain non-negative integer below 10^9: the entry's start holds the value itself. */
+export const FLAG_INT: i32 = 0x800;
 
 // Key tables (written by lineWalker.ts): a schema is SLOTS i32 heads of chains of key records; a key record is
 // KEY_I32 i32 — length, bytes address, kind (KIND_*), child schema address, next record address, id, and for a key
@@ -410,6 +412,16 @@ function value(key: usize): void {
   } else if (c == MINUS || isDigit(c)) {
     number();
     flags |= VALUE_NUMBER << 4;
+    const digits = <i32>(p - start);
+    if (c != MINUS && digits <= 9) {
+      let n = 0;
+      let q = start;
+      while (q < p && isDigit(<i32>load<u8>(q))) n = n * 10 + (<i32>load<u8>(q++) - ZERO);
+      if (q == p) {
+        emit(id, <usize>n, p, flags | FLAG_INT);
+        return;
+      }
+    }
   } else if (c == 0x74) {
     anyLiteral(c);
     flags |= VALUE_TRUE << 4;
