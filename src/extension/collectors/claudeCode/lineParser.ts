@@ -1,5 +1,6 @@
 /**
- * One transcript line → the few facts the collector needs. The fast path (lineScanner.ts) reads only the fields below
+ * One transcript line → the few facts the collector needs. The fast path (lineWalker.ts, in WebAssembly, with
+ * lineScanner.ts for the lines it does not handle) reads only the fields below
  * from the line's bytes, skipping message content and tool results without decoding them; lines it does not handle
  * take the plain path: a cheap byte pre-filter so that lines that cannot matter (file snapshots, attachments, hook
  * progress, queue operations…) are never decoded, then JSON.parse. Both paths end in the same typed narrowing of

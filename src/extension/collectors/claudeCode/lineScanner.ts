@@ -15,6 +15,9 @@
  *
  * Anything unusual (a key written with escapes, invalid JSON outside bulk values) returns undefined: the caller
  * then parses the line the plain way, which decides what it is.
+ *
+ * lineWalker.ts does the same walk in WebAssembly and builds the same result; this scanner reads the lines the walk
+ * hands back (and every line where the walk's module cannot load).
  */
 import { compile, keySlot, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
 import type { JsonObject } from './narrow';
