@@ -17,7 +17,8 @@ async function mtime(file) {
 }
 
 export async function buildWasm() {
-  if ((await mtime(LINE_WALK_WASM)) > (await mtime(LINE_WALK_SOURCE))) return;
+  const inputs = Math.max(await mtime(LINE_WALK_SOURCE), await mtime(fileURLToPath(import.meta.url)));
+  if ((await mtime(LINE_WALK_WASM)) > inputs) return;
   await mkdir(path.dirname(LINE_WALK_WASM), { recursive: true });
   const { default: asc } = await import('assemblyscript/asc');
   // A fixed-size memory (initial = maximum) so JavaScript's views of it stay valid; nothing is imported.

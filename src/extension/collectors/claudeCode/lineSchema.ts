@@ -34,7 +34,7 @@ export interface CompiledSchema {
   bySlot: Array<CompiledKey[] | undefined>;
 }
 
-const KEY_SLOTS = 256;
+export const KEY_SLOTS = 256;
 
 export function keySlot(length: number, first: number, last: number): number {
   return (length * 7 + first * 31 + last * 17) & (KEY_SLOTS - 1);

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compile, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
+import { compile, KEY_SLOTS, keySlot, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
 import { scanLine } from './lineScanner';
 import type { JsonObject } from './narrow';
 import { addBulkSpan, dropUnreachable, NO_SPANS, numberAt, plainString, type BulkSpan, type ScannedLine } from './scannedValues';
@@ -100,6 +100,7 @@ export function loadLineWalk(file: string): LineWalk {
     return Number(g.value);
   };
   const layout = Object.fromEntries(LAYOUT_NAMES.map((n) => [n, constant(n)])) as unknown as Layout;
+  if (layout.SLOTS !== KEY_SLOTS) throw new Error(`${file} hashes keys into ${layout.SLOTS} slots, lineSchema.ts into ${KEY_SLOTS}`);
   const mem = Buffer.from(raw.memory.buffer);
   const tapeAt = raw.tapeAddress();
   const free = raw.freeAddress();
@@ -218,8 +219,7 @@ function place(walk: LineWalk, schema: CompiledSchema): number {
       const child = typeof field === 'object' ? place(walk, field) : 0;
       const last = key.last ? alloc(layout.SHARED_BYTES) : 0;
       const length = key.bytes.length;
-      const slot = (length * 7 + key.bytes[0] * 31 + key.bytes[length - 1] * 17) & (layout.SLOTS - 1);
-      const head = heads + slot * 4;
+      const head = heads + keySlot(length, key.bytes[0], key.bytes[length - 1]) * 4;
       mem.writeInt32LE(length, record);
       mem.writeInt32LE(bytes, record + 4);
       mem.writeInt32LE(kind, record + 8);

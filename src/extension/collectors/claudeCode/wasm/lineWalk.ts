@@ -28,7 +28,7 @@ export const FLAG_INT: i32 = 0x800;
 // KEY_I32 i32 — length, bytes address, kind (KIND_*), child schema address, next record address, id, and for a key
 // whose repeated values are worth recognising, the address of SHARED_BYTES bytes holding its last plain string value
 // (else 0) and that value's length (-1: none).
-export const SLOTS: i32 = 64;
+export const SLOTS: i32 = 256;
 export const KEY_I32: i32 = 8;
 export const SHARED_BYTES: i32 = 256;
 export const KIND_KEEP: i32 = 0;
@@ -335,6 +335,7 @@ function lookup(schema: usize, from: usize, length: i32): usize {
   if (length <= 0) return 0;
   const first = <i32>load<u8>(from);
   const last = <i32>load<u8>(from + <usize>(length - 1));
+  // The same hash as lineSchema.ts's keySlot (lineWalker.ts checks that SLOTS is its KEY_SLOTS).
   const slot = (length * 7 + first * 31 + last * 17) & (SLOTS - 1);
   let key = <usize>load<i32>(schema + (<usize>slot << 2));
   while (key != 0) {
