@@ -1,5 +1,5 @@
-// Compiles the transcript line walker (AssemblyScript) to dist/lineWalk.wasm; skipped when the output is newer than
-// its source. Imported by esbuild.mjs and the test runner; `node scripts/build-wasm.mjs` runs it alone.
+// Compiles the transcript line walk (AssemblyScript) to dist/lineWalk.wasm; skipped when the output is newer than
+// its source and this script. Imported by esbuild.mjs and the test runner; `node scripts/build-wasm.mjs` runs it alone.
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
