@@ -78,6 +78,22 @@ describe('records after a cursor', () => {
     });
   }
 
+  it('by cost during a large import (the cost index is dropped until it ends): the same pages, numbered and followed', () => {
+    const withIndex = cases.map((c) => numbered({ ...c, sort: 'cost' }).map((r) => r.id));
+    assert.equal(bench.recorder.beginBulk(1_000_000), true);
+    try {
+      assert.equal(bench.db.first("SELECT 1 FROM sqlite_master WHERE name = 'calls_cost'"), undefined, 'bulk mode drops the cost index');
+      cases.forEach((c, i) => {
+        const query = { ...c, sort: 'cost' as const };
+        assert.deepEqual(numbered(query).map((r) => r.id), withIndex[i], JSON.stringify(c));
+        assert.deepEqual(followed(query, 7).map((r) => r.id), withIndex[i], `${JSON.stringify(c)} followed`);
+      });
+    } finally {
+      bench.recorder.endBulk();
+    }
+    assert.notEqual(bench.db.first("SELECT 1 FROM sqlite_master WHERE name = 'calls_cost'"), undefined, 'and builds it at the end');
+  });
+
   it('checks the cursor', () => {
     assert.throws(() => bench.queries.records({ range: ALL_TIME, page: 1, after: { id: 1.5, ts: 0, costNanos: null } }), /after\.id/);
     assert.throws(() => bench.queries.records({ range: ALL_TIME, page: 1, after: { id: 1, ts: 0, costNanos: 0.5 } }), /after\.costNanos/);

@@ -8,7 +8,7 @@ import { RECORDS_PAGE_SIZE, type RecordsPage, type RecordsQuery } from '../../sh
 import { num, type Db, type Row, type SqlValue } from '../store/db';
 import { sourceCode } from '../store/sourceCodes';
 import { readRecordRow, ROW_JOINS, ROW_SELECT } from './recordRows';
-import { foldName } from '../store/schema';
+import { foldName, hasCostIndex } from '../store/schema';
 import { addFilter, countsByBucket, totalsOver, type FactFilter } from './facts';
 import { planFor, planRange } from './rangePlan';
 import { pageAfter, checkCursor } from './recordCursor';
@@ -111,7 +111,7 @@ function pageByCost(
   // index about the matching rows, through the time index every call in the range (counted from the roll-ups).
   const viaCostIndex = (4 * (offset + pageSize) * rowsInTable) / Math.max(1, matching);
   const viaRange = byConsumer || !filtered ? matching : totalsOver(db, planRange(range)).calls;
-  const index = viaCostIndex < viaRange ? 'calls_cost' : byConsumer ? 'calls_consumer_ts' : 'calls_ts';
+  const index = viaCostIndex < viaRange && hasCostIndex(db) ? 'calls_cost' : byConsumer ? 'calls_consumer_ts' : 'calls_ts';
   const where = ['c.ts >= ?', 'c.ts < ?'];
   const params: SqlValue[] = [range.from, range.to];
   addFilter('c', filter, where, params);

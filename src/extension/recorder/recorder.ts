@@ -7,7 +7,7 @@ import type { Pricer } from '../pricing';
 import type { RecordResult } from '../store/storeApi';
 import type { Db, SqlValue } from '../store/db';
 import { sourceCode } from '../store/sourceCodes';
-import { KEY_HASH_INDEX_SQL } from '../store/schema';
+import { BULK_DEFERRED_INDEXES_SQL, DROP_BULK_DEFERRED_INDEXES_SQL } from '../store/schema';
 import { BulkKeys } from './bulkKeys';
 import { keyHash } from './keyHash';
 import { Interner } from './interning';
@@ -112,9 +112,9 @@ export class Recorder {
   }
 
   /**
-   * A large import of about `expectedCalls` calls begins: until endBulk, the key-hash index is dropped and dedup finds
-   * stored copies through an in-memory map of every row's hash, which is cheaper than keeping the index up to date row
-   * by row. Worth it only when the import is large next to what is stored (the map and the rebuilt index cost in
+   * A large import of about `expectedCalls` calls begins: until endBulk, the key-hash and cost indexes are dropped
+   * (schema.ts BULK_DEFERRED_INDEXES_SQL) and dedup finds stored copies through an in-memory map of every row's hash,
+   * which is cheaper than keeping the indexes up to date row by row. Worth it only when the import is large next to what is stored (the map and the rebuilt index cost in
    * proportion to the whole table); returns whether bulk mode is on.
    */
   beginBulk(expectedCalls: number): boolean {
@@ -122,7 +122,7 @@ export class Recorder {
     if (!(expectedCalls > 0) || this.count() > expectedCalls) return false;
     const keys = new BulkKeys();
     this.db.each('SELECT key_hash, id FROM calls', [], (row) => keys.add(row[0] as number, row[1] as number));
-    this.db.exec('DROP INDEX IF EXISTS calls_key_hash');
+    this.db.exec(DROP_BULK_DEFERRED_INDEXES_SQL);
     // Without the random-access key index, appends and the other indexes do as well with a small page cache (the
     // import's memory peak is a target too); the usual cache comes back with endBulk.
     this.cacheBeforeBulk = this.db.first('PRAGMA cache_size')?.[0] as number | undefined;
@@ -131,12 +131,12 @@ export class Recorder {
     return true;
   }
 
-  /** Ends bulk mode: the key-hash index is built again, in one pass. */
+  /** Ends bulk mode: the dropped indexes are built again, in one pass each. */
   endBulk(): void {
     if (!this.bulk) return;
     this.bulk = undefined;
     if (typeof this.cacheBeforeBulk === 'number') this.db.exec(`PRAGMA cache_size = ${this.cacheBeforeBulk}`);
-    this.db.exec(KEY_HASH_INDEX_SQL);
+    this.db.exec(BULK_DEFERRED_INDEXES_SQL);
   }
 
   get inBulk(): boolean {
