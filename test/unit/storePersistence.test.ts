@@ -352,3 +352,26 @@ describe('migration from an older schema', () => {
     });
   });
 });
+
+describe('file states', () => {
+  it('are stored as text, exactly, whatever their characters, and read back by the next open', async () => {
+    const SQL = await loadSqlJs(WASM_PATH);
+    const { emptyDatabase } = await import('../../src/extension/store/persistence');
+    const { FileStateTable } = await import('../../src/extension/store/fileStateTable');
+    const { Db } = await import('../../src/extension/store/db');
+    const db = emptyDatabase(SQL);
+    const table = new FileStateTable(db, () => undefined);
+    const states = new Map([
+      ['/t/a.jsonl', JSON.stringify({ v: 1, ctx: { titles: { ai: 'naïve ✓ 日本語 😀 "quoted" \\ back' } } })],
+      ['/t/b.jsonl', JSON.stringify({ v: 1, size: 0, ctx: {} })],
+      ['/t/é.jsonl', 'x'.repeat(5000)],
+    ]);
+    for (const [p, s] of states) table.set(p, s);
+    table.set('/t/b.jsonl', JSON.stringify({ v: 1, size: 7, ctx: {} }));
+    states.set('/t/b.jsonl', JSON.stringify({ v: 1, size: 7, ctx: {} }));
+    assert.deepEqual(db.all('SELECT DISTINCT typeof(state) FROM file_state'), [['text']]);
+    const reopened = new FileStateTable(new Db(new SQL.Database(db.raw.export())), () => undefined);
+    for (const [p, s] of states) assert.equal(reopened.get(p), s, p);
+    assert.deepEqual(reopened.paths().sort(), [...states.keys()].sort());
+  });
+});
