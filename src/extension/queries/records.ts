@@ -5,8 +5,9 @@
  * (per bucket). With a cursor (`after`), the next rows are read by key (exports), without counting.
  */
 import { RECORDS_PAGE_SIZE, type RecordsPage, type RecordsQuery } from '../../shared/queries';
-import { num, type Db, type Row, type SqlValue } from '../store/db';
+import { num, str, type Db, type Row, type SqlValue } from '../store/db';
 import { sourceCode } from '../store/sourceCodes';
+import { consumersMatching } from './consumerSearch';
 import { readRecordRow, ROW_JOINS, ROW_SELECT } from './recordRows';
 import { foldName, hasCostIndex } from '../store/schema';
 import { addFilter, countsByBucket, totalsOver, type FactFilter } from './facts';
@@ -46,24 +47,18 @@ export function records(db: Db, query: RecordsQuery, scope: FactFilter = {}): Re
   return { rows: rows.map(readRecordRow), total, page, pageSize };
 }
 
-/** The filter with the consumer condition resolved once to ids (a search scans the consumers table only once). */
+/** The filter with the consumer condition resolved once to ids (a search looks at the consumers' names only once). */
 function recordFilter(db: Db, source: number | undefined, consumerKey: string | null, search: string): FactFilter {
   const filter: FactFilter = { source };
-  const conditions: string[] = [];
-  const params: SqlValue[] = [];
+  if (consumerKey === null && search === '') return filter;
+  // A plain substring test of the folded name: `%`, `_` and quotes in the search are just characters.
+  const folded = foldName(search);
+  let ids: number[];
   if (consumerKey !== null) {
-    conditions.push('key = ?');
-    params.push(consumerKey);
-  }
-  if (search !== '') {
-    // instr() is a plain substring test: `%`, `_` and quotes in the search are just characters.
-    conditions.push('instr(search_name, ?) > 0');
-    params.push(foldName(search));
-  }
-  if (conditions.length) {
-    const ids = db.all(`SELECT id FROM consumers WHERE ${conditions.join(' AND ')}`, params).map((row) => row[0]);
-    filter.consumerIdsJson = JSON.stringify(ids);
-  }
+    const row = db.first('SELECT id, search_name FROM consumers WHERE key = ?', [consumerKey]);
+    ids = row !== undefined && str(row[1]).includes(folded) ? [num(row[0])] : [];
+  } else ids = consumersMatching(db, folded);
+  filter.consumerIdsJson = JSON.stringify(ids);
   return filter;
 }
 
