@@ -178,7 +178,7 @@ function tableOf(walk: LineWalk, schema: CompiledSchema): number | null {
   if (at === undefined) {
     const used = walk.tableUsed;
     const keys = walk.keys.length;
-    const shared = walk.sharedRecords.length;
+    const sharedCount = walk.sharedRecords.length;
     const placedBefore = new Set(walk.tables.keys());
     try {
       at = place(walk, schema);
@@ -186,7 +186,7 @@ function tableOf(walk: LineWalk, schema: CompiledSchema): number | null {
       if (!(e instanceof RangeError)) throw e;
       walk.tableUsed = used;
       walk.keys.length = keys;
-      walk.sharedRecords.length = shared;
+      walk.sharedRecords.length = sharedCount;
       for (const s of [...walk.tables.keys()]) if (!placedBefore.has(s)) walk.tables.delete(s);
       at = null;
     }
