@@ -28,29 +28,11 @@ interface WalkExports {
 }
 
 /** The walk's constants, read from the module so both sides agree. */
-interface Layout {
-  OP_VALUE: number;
-  OP_OPEN: number;
-  OP_CLOSE: number;
-  OP_BULK: number;
-  VALUE_STRING: number;
-  VALUE_NUMBER: number;
-  VALUE_TRUE: number;
-  VALUE_FALSE: number;
-  VALUE_NULL: number;
-  FLAG_ESCAPED: number;
-  FLAG_HIGH: number;
-  FLAG_SAME: number;
-  FLAG_INT: number;
-  SLOTS: number;
-  KEY_I32: number;
-  SHARED_BYTES: number;
-  KIND_KEEP: number;
-  KIND_BULK: number;
-  KIND_WALK: number;
-  TABLE_BYTES: number;
-  TAPE_ENTRIES: number;
-}
+const LAYOUT_NAMES = [
+  'OP_VALUE', 'OP_OPEN', 'OP_CLOSE', 'OP_BULK', 'VALUE_STRING', 'VALUE_NUMBER', 'VALUE_TRUE', 'VALUE_FALSE', 'VALUE_NULL',
+  'FLAG_ESCAPED', 'FLAG_HIGH', 'FLAG_SAME', 'FLAG_INT', 'SLOTS', 'KEY_I32', 'SHARED_BYTES', 'KIND_KEEP', 'KIND_BULK', 'KIND_WALK', 'TABLE_BYTES', 'TAPE_ENTRIES',
+] as const;
+type Layout = Record<(typeof LAYOUT_NAMES)[number], number>;
 
 export interface LineWalk {
   exports: WalkExports;
@@ -143,11 +125,6 @@ export function giveBackWalkChunk(chunk: Buffer): boolean {
   walk.freeChunks.push(chunk.byteOffset);
   return true;
 }
-
-const LAYOUT_NAMES: ReadonlyArray<keyof Layout> = [
-  'OP_VALUE', 'OP_OPEN', 'OP_CLOSE', 'OP_BULK', 'VALUE_STRING', 'VALUE_NUMBER', 'VALUE_TRUE', 'VALUE_FALSE', 'VALUE_NULL',
-  'FLAG_ESCAPED', 'FLAG_HIGH', 'FLAG_SAME', 'FLAG_INT', 'SLOTS', 'KEY_I32', 'SHARED_BYTES', 'KIND_KEEP', 'KIND_BULK', 'KIND_WALK', 'TABLE_BYTES', 'TAPE_ENTRIES',
-];
 
 let shared: LineWalk | null | undefined;
 let unavailable: string | undefined;
