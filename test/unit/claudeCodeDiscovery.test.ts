@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClaudeCodeCollector } from '../../src/extension/collectors/claudeCode/claudeCodeCollector';
 import { discoverClaudeConfigDirs } from '../../src/extension/collectors/claudeCode/discovery';
+import { emptyListing, vanishedFiles, type TranscriptFile } from '../../src/extension/collectors/claudeCode/transcriptFiles';
 import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
 import { assertRecords, makeDeps, tempDir } from './claudeCodeHelpers';
 
@@ -19,6 +20,34 @@ describe('discoverClaudeConfigDirs', () => {
   it('uses every directory of a comma-separated CLAUDE_CONFIG_DIR instead, then extra dirs, deduplicated', () => {
     const dirs = discoverClaudeConfigDirs({ CLAUDE_CONFIG_DIR: '/a/claude, ~/work-claude ,,/a/claude/' }, HOME, ['/mnt/laptop/.claude', '~/work-claude', '/b,/c']);
     assert.deepEqual(dirs, [path.resolve('/a/claude'), path.join(HOME, 'work-claude'), path.resolve('/mnt/laptop/.claude'), path.resolve('/b'), path.resolve('/c')]);
+  });
+});
+
+describe('vanishedFiles', () => {
+  const root = path.resolve('/c/projects');
+  const other = path.resolve('/d/projects');
+  const at = (...parts: string[]) => path.join(root, ...parts);
+  const file = (p: string): TranscriptFile => ({ path: p, kind: 'session', sessionId: 's', projectDir: at('p') });
+
+  it('names stored transcripts under a listed root that the listing no longer has, and nothing else', () => {
+    const listing = emptyListing();
+    listing.dirs.push({ path: root, role: 'root' }, { path: other, role: 'project' });
+    listing.files.push(file(at('p', 'kept.jsonl')));
+    listing.unreadable.push({ path: at('locked'), reason: 'EACCES' });
+    const stored = [
+      at('p', 'kept.jsonl'), // still listed
+      at('p', 'gone.jsonl'), // vanished
+      at('p', 'a', 'subagents', 'agent-1.jsonl'), // vanished, deeper
+      at('locked', 'maybe.jsonl'), // under a folder that could not be read: may still exist
+      at('p', 'notes.txt'), // not a transcript
+      path.join(other, 'x', 'y.jsonl'), // under a folder that is not a listed root
+      path.join(root + 'x', 'y.jsonl'), // shares the root's prefix without being inside it
+    ];
+    assert.deepEqual(vanishedFiles(listing, [root, other], stored), [at('p', 'gone.jsonl'), at('p', 'a', 'subagents', 'agent-1.jsonl')]);
+  });
+
+  it('names nothing when no root was listed (a partial scan, or the root is missing)', () => {
+    assert.deepEqual(vanishedFiles(emptyListing(), [root], [at('p', 'gone.jsonl')]), []);
   });
 });
 

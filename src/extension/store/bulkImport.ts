@@ -8,7 +8,7 @@ import type { DatabaseFile } from './databaseFile';
 import { errorText } from './persistence';
 import type { StoreEvent } from './storeApi';
 
-interface BulkParts {
+export interface BulkParts {
   recorder: Recorder;
   file: DatabaseFile | null;
 }

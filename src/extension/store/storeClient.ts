@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { StoreApi, StoreEvent } from './storeApi';
 import type { StoreExtras } from './storeExtras';
+import { StoreEvents } from './storeEvents';
 import type { StoreMethod, StoreMethods, StoreWorkerData, WorkerMessage, WorkerRequest } from './worker/messages';
 
 export interface WorkerStoreOptions {
@@ -53,7 +54,7 @@ interface Pending {
 const WORKER_YOUNG_GENERATION_MB = 16;
 
 export function createWorkerStore(options: WorkerStoreOptions): StoreApi & StoreExtras {
-  const listeners = new Set<(event: StoreEvent) => void>();
+  const events = new StoreEvents();
   const pending = new Map<number, Pending>();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
   let nextId = 1;
@@ -67,15 +68,7 @@ export function createWorkerStore(options: WorkerStoreOptions): StoreApi & Store
   });
   options.onWorker?.(worker);
 
-  const emit = (event: StoreEvent): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // One listener's failure must not hide events from the others.
-      }
-    }
-  };
+  const emit = (event: StoreEvent): void => events.emit(event);
 
   const failAll = (reason: string): void => {
     stopped ??= reason;
@@ -162,9 +155,6 @@ export function createWorkerStore(options: WorkerStoreOptions): StoreApi & Store
     close,
     pruneBefore: (cutoffMs) => request('pruneBefore', cutoffMs),
     status: () => request('status', null),
-    onEvent(listener) {
-      listeners.add(listener);
-      return { dispose: () => listeners.delete(listener) };
-    },
+    onEvent: (listener) => events.on(listener),
   };
 }

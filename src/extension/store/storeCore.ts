@@ -13,17 +13,19 @@ import { createClaudeCodeCollector } from '../collectors/claudeCode/claudeCodeCo
 import { createPricer, type Pricer } from '../pricing';
 import { Queries } from '../queries';
 import { Recorder, type RecordOptions } from '../recorder/recorder';
-import { beginBulkImport, endBulkImport } from './bulkImport';
+import { endBulkImport } from './bulkImport';
 import { ChangeAnnouncer } from './changeAnnouncer';
+import { collectorSink } from './collectorSink';
 import { DatabaseFile, recoveryMessage } from './databaseFile';
 import type { Db } from './db';
 import { FileStateTable } from './fileStateTable';
 import { readMetaValue, writeMetaValue } from './metaTable';
 import { emptyDatabase, errorText, loadDatabaseFile } from './persistence';
-import { applyRetentionAfterMerge, RETENTION_META, writeRetentionCutoff } from './retentionMeta';
+import { applyRetentionAfterMerge, pruneStoredBefore, RETENTION_META } from './retentionMeta';
 import type { DatabaseWriter } from './saver';
 import { loadSqlJs } from './sqlJs';
 import { StorageTrouble } from './storageTrouble';
+import { StoreEvents } from './storeEvents';
 import { mergeStoredCopy, openDatabaseCopy, type MergeResult } from './storedCalls';
 export type { MergeResult } from './storedCalls';
 import type {
@@ -67,7 +69,10 @@ interface OpenState {
 const PRICE_VERSION_META = 'price_version';
 
 export class StoreCore implements StoreApi {
-  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  // A failing listener must not break recording; it is reported once through the log channel.
+  private readonly events = new StoreEvents((e, event) => {
+    if (event.type !== 'log') this.emit({ type: 'log', level: 'error', message: `A store event listener failed: ${errorText(e)}` });
+  });
   private readonly announcer = new ChangeAnnouncer((event) => this.emit(event));
   private readonly trouble = new StorageTrouble((event) => this.emit(event));
   private state: OpenState | null = null;
@@ -185,15 +190,7 @@ export class StoreCore implements StoreApi {
   }
 
   async reprice(): Promise<{ repriced: number }> {
-    const state = await this.whenOpen();
-    const repriced = state.recorder.reprice();
-    writeMetaValue(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
-    state.file?.markDirty();
-    if (repriced > 0) {
-      this.announcer.note(0, repriced);
-      this.announcer.flush();
-    }
-    return { repriced };
+    return { repriced: this.repriceStored(await this.whenOpen()) };
   }
 
   async save(): Promise<SaveResult> {
@@ -240,27 +237,18 @@ export class StoreCore implements StoreApi {
   }
 
   onEvent(listener: (event: StoreEvent) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.events.on(listener);
   }
 
   /**
-   * Retention: removes calls older than `cutoff` (UTC ms) and their roll-ups, then compacts the database so the
-   * file shrinks at the next save. The cutoff is kept (meta) so that calls before it that come back when another
-   * window's older file is merged are removed again. Refuses a cutoff later than the clock: that is a bug or a broken
-   * clock, and deleting history is not undoable.
+   * Retention: removes calls older than `cutoff` (UTC ms); the cutoff is kept so that calls before it that come back
+   * when another window's older file is merged are removed again (retentionMeta.ts).
    */
   async pruneBefore(cutoff: number): Promise<{ removed: number }> {
     const state = await this.whenOpen();
-    if (typeof cutoff !== 'number' || !Number.isFinite(cutoff)) throw new Error(`pruneBefore: the cutoff must be a time in UTC ms (got ${String(cutoff)})`);
-    const now = (this.options.now ?? Date.now)();
-    if (cutoff > now) throw new Error(`pruneBefore: the cutoff ${new Date(cutoff).toISOString()} is in the future; nothing was removed`);
-    const cutoffMs = Math.floor(cutoff);
-    writeRetentionCutoff(state.db, cutoffMs);
+    const removed = pruneStoredBefore(state.db, state.recorder, cutoff, (this.options.now ?? Date.now)());
     state.file?.markDirty();
-    const removed = state.recorder.pruneBefore(cutoffMs);
     if (removed > 0) {
-      state.db.exec('VACUUM');
       this.announcer.note(0, 0, true);
       this.announcer.flush();
     }
@@ -319,29 +307,12 @@ export class StoreCore implements StoreApi {
 
   private collectorDeps(state: OpenState): CollectorDeps {
     return {
-      sink: {
-        record: (calls) => {
-          this.assertCurrent(state);
-          const result = state.recorder.record(calls);
-          this.afterWrite(state, result.inserted, result.updated);
-          return result;
-        },
-        transaction: (fn) => {
-          this.assertCurrent(state);
-          return state.recorder.transaction(fn);
-        },
-        renameConsumer: (key, name) => {
-          this.assertCurrent(state);
-          state.recorder.renameConsumer(key, name);
-          this.afterWrite(state, 0, 0);
-        },
-        beginLargeImport: (expectedCalls) => {
-          if (this.state === state) beginBulkImport(state, expectedCalls, (event) => this.emit(event));
-        },
-        endLargeImport: () => {
-          if (this.state === state) endBulkImport(state, (event) => this.emit(event));
-        },
-      },
+      sink: collectorSink(state, {
+        isCurrent: () => this.state === state,
+        assertCurrent: () => this.assertCurrent(state),
+        afterWrite: (inserted, updated) => this.afterWrite(state, inserted, updated),
+        emit: (event) => this.emit(event),
+      }),
       fileState: state.fileState,
       log: (level, message) => this.emit({ type: 'log', level, message }),
       onProgress: (progress) => this.emit({ type: 'progress', progress }),
@@ -365,15 +336,20 @@ export class StoreCore implements StoreApi {
   private repriceIfPricesChanged(state: OpenState): void {
     const version = state.recorder.priceVersion;
     if (readMetaValue(state.db, PRICE_VERSION_META) === version) return;
-    const hadRows = state.recorder.count() > 0;
-    const repriced = hadRows ? state.recorder.reprice() : 0;
-    writeMetaValue(state.db, PRICE_VERSION_META, version);
+    const repriced = this.repriceStored(state);
+    if (repriced > 0) this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
+  }
+
+  /** Every stored call priced again with the recorder's prices, and the price version they follow kept. */
+  private repriceStored(state: OpenState): number {
+    const repriced = state.recorder.count() > 0 ? state.recorder.reprice() : 0;
+    writeMetaValue(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
     state.file?.markDirty();
     if (repriced > 0) {
-      this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
       this.announcer.note(0, repriced);
       this.announcer.flush();
     }
+    return repriced;
   }
 
   /** Stop importing, final save (the writer's, confirmed by the lock), then hand the lock over. */
@@ -419,13 +395,6 @@ export class StoreCore implements StoreApi {
   }
 
   private emit(event: StoreEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (e: unknown) {
-        // A failing listener must not break recording; say so once through the log channel.
-        if (event.type !== 'log') this.emit({ type: 'log', level: 'error', message: `A store event listener failed: ${errorText(e)}` });
-      }
-    }
+    this.events.emit(event);
   }
 }

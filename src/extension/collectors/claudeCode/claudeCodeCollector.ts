@@ -10,7 +10,7 @@ import type { ClaudeCodeOptions, ScanStats } from '../../store/storeApi';
 import type { Collector, CollectorDeps } from '../collector';
 import { LiveWatcher, watchTargets } from './liveWatcher';
 import { ScanLog } from './scanLog';
-import { TranscriptScanner, type ScanOutcome } from './transcriptScanner';
+import { emptyStats, TranscriptScanner, type ScanOutcome } from './transcriptScanner';
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 export const DEFAULT_POLL_MS = 30_000;
@@ -148,8 +148,4 @@ class ClaudeCodeCollector implements Collector {
     // A partial scan lists only its project folders: never close watchers on the strength of it.
     this.watcher.update(exclusive && outcome.full ? targets : targets.filter((t) => t.projectDir !== undefined), exclusive && outcome.full);
   }
-}
-
-function emptyStats(): ScanStats {
-  return { files: 0, filesRead: 0, bytesRead: 0, linesRead: 0, calls: 0, skippedLines: 0, ms: 0 };
 }

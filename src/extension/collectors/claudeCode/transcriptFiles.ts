@@ -216,6 +216,25 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/**
+ * Of the files a full scan's stored read states name, those that are gone: transcripts under a project root that
+ * was listed, not in the listing, and not under a folder that could not be read (its files may still exist).
+ */
+export function vanishedFiles(listing: Listing, roots: readonly string[], storedPaths: Iterable<string>): string[] {
+  const listedRoots = roots.filter((r) => listing.dirs.some((d) => d.path === r && d.role === 'root'));
+  if (listedRoots.length === 0) return [];
+  const seen = new Set(listing.files.map((f) => f.path));
+  const unreadable = listing.unreadable.map((u) => u.path + path.sep);
+  const gone: string[] = [];
+  for (const p of storedPaths) {
+    if (seen.has(p) || !p.endsWith('.jsonl')) continue;
+    if (!listedRoots.some((r) => p.startsWith(r + path.sep))) continue;
+    if (unreadable.some((u) => p.startsWith(u))) continue;
+    gone.push(p);
+  }
+  return gone;
+}
+
 export function errorCode(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e) {
     const code = (e as { code: unknown }).code;

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { ScanStats } from '../../store/storeApi';
 import type { CollectorDeps } from '../collector';
 import { CONFIRM_MS, DirCache } from './dirCache';
@@ -28,6 +27,7 @@ import {
   projectsRoots,
   type Listing,
   type TranscriptFile,
+  vanishedFiles,
 } from './transcriptFiles';
 
 export interface ScanRequest {
@@ -366,14 +366,7 @@ export class TranscriptScanner {
 
   /** Forgets read state of files that are gone (their records stay: Claude Code deletes old transcripts). */
   private forgetVanished(listing: Listing, roots: string[]): void {
-    const listedRoots = roots.filter((r) => listing.dirs.some((d) => d.path === r && d.role === 'root'));
-    if (listedRoots.length === 0) return;
-    const seen = new Set(listing.files.map((f) => f.path));
-    const unreadable = listing.unreadable.map((u) => u.path + path.sep);
-    for (const p of this.deps.fileState.paths()) {
-      if (seen.has(p) || !p.endsWith('.jsonl')) continue;
-      if (!listedRoots.some((r) => p.startsWith(r + path.sep))) continue;
-      if (unreadable.some((u) => p.startsWith(u))) continue;
+    for (const p of vanishedFiles(listing, roots, this.deps.fileState.paths())) {
       this.deps.fileState.delete(p);
       this.known.delete(p);
     }
@@ -394,7 +387,7 @@ export class TranscriptScanner {
   }
 }
 
-function emptyStats(): ScanStats {
+export function emptyStats(): ScanStats {
   return { files: 0, filesRead: 0, bytesRead: 0, linesRead: 0, calls: 0, skippedLines: 0, ms: 0 };
 }
 
