@@ -20,13 +20,15 @@ export function writeRetentionCutoff(db: Db, cutoff: number): void {
 /**
  * Removes calls older than `cutoff` (UTC ms) and their roll-ups, keeps the cutoff, and compacts the database so the
  * file shrinks at the next save. Refuses a cutoff later than the clock: that is a bug or a broken clock, and deleting
- * history is not undoable. Returns how many calls went.
+ * history is not undoable. `changed` runs once the cutoff is written (so it is saved even if pruning fails). Returns
+ * how many calls went.
  */
-export function pruneStoredBefore(db: Db, recorder: Recorder, cutoff: number, now: number): number {
+export function pruneStoredBefore(db: Db, recorder: Recorder, cutoff: number, now: number, changed: () => void): number {
   if (typeof cutoff !== 'number' || !Number.isFinite(cutoff)) throw new Error(`pruneBefore: the cutoff must be a time in UTC ms (got ${String(cutoff)})`);
   if (cutoff > now) throw new Error(`pruneBefore: the cutoff ${new Date(cutoff).toISOString()} is in the future; nothing was removed`);
   const cutoffMs = Math.floor(cutoff);
   writeRetentionCutoff(db, cutoffMs);
+  changed();
   const removed = recorder.pruneBefore(cutoffMs);
   if (removed > 0) db.exec('VACUUM');
   return removed;

@@ -246,8 +246,7 @@ export class StoreCore implements StoreApi {
    */
   async pruneBefore(cutoff: number): Promise<{ removed: number }> {
     const state = await this.whenOpen();
-    const removed = pruneStoredBefore(state.db, state.recorder, cutoff, (this.options.now ?? Date.now)());
-    state.file?.markDirty();
+    const removed = pruneStoredBefore(state.db, state.recorder, cutoff, (this.options.now ?? Date.now)(), () => state.file?.markDirty());
     if (removed > 0) {
       this.announcer.note(0, 0, true);
       this.announcer.flush();
