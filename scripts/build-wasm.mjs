@@ -1,6 +1,6 @@
 // Compiles the transcript line walk (AssemblyScript) to dist/lineWalk.wasm; skipped when the output is newer than
-// its source and this script. Imported by esbuild.mjs and the test runner; `node scripts/build-wasm.mjs` runs it alone.
-import { mkdir, stat } from 'node:fs/promises';
+// every source in its folder and this script. Imported by esbuild.mjs and the test runner; `node scripts/build-wasm.mjs` runs it alone.
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,9 @@ async function mtime(file) {
 }
 
 export async function buildWasm() {
-  const inputs = Math.max(await mtime(LINE_WALK_SOURCE), await mtime(fileURLToPath(import.meta.url)));
+  const folder = path.dirname(LINE_WALK_SOURCE);
+  const sources = (await readdir(folder)).filter((f) => f.endsWith('.ts')).map((f) => path.join(folder, f));
+  const inputs = Math.max(...(await Promise.all([...sources, fileURLToPath(import.meta.url)].map(mtime))));
   if ((await mtime(LINE_WALK_WASM)) > inputs) return;
   await mkdir(path.dirname(LINE_WALK_WASM), { recursive: true });
   const { default: asc } = await import('assemblyscript/asc');

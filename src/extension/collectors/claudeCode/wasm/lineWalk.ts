@@ -4,7 +4,14 @@
 // JSON.parse would, and the keys a schema names are reported on a tape (key, value span, flags) for lineWalker.ts to
 // turn into the same result lineScanner.ts builds. Anything it does not handle (a key written with escapes, invalid
 // JSON outside bulk values, a tape or nesting too deep) traps: the caller then uses the JavaScript scanner, which
-// decides. Nothing is allocated; the memory has a fixed size so JavaScript views of it stay valid.
+// decides. Nothing is allocated; the memory has a fixed size so JavaScript views of it stay valid. The grammar itself
+// (strings, numbers, literals, any value validated, bulk values skipped) is jsonGrammar.ts; this module is the walk
+// through a schema's keys and the tape.
+
+import {
+  advance, anyLiteral, begin, byteAt, CLOSE_OBJECT, COLON, COMMA, e, escaped, high, isDigit, MINUS, number, OPEN_ARRAY,
+  OPEN_OBJECT, p, QUOTE, skipLooseContainer, skipLooseString, skipSpace, skipStrict, str, ZERO,
+} from './jsonGrammar';
 
 // Tape entry: four i32 — key id, value start, value end (byte addresses), flags (OP_* | VALUE_* << 4 | FLAG_*).
 export const OP_VALUE: i32 = 1;
@@ -36,30 +43,11 @@ export const KIND_BULK: i32 = 1;
 export const KIND_WALK: i32 = 2;
 export const TABLE_BYTES: i32 = 65536;
 export const TAPE_ENTRIES: i32 = 16384;
-const MAX_DEPTH: i32 = 4096;
 
 const tapeBase = memory.data(TAPE_ENTRIES * 16, 16);
 const tableBase = memory.data(TABLE_BYTES, 16);
-const depthStack = memory.data(MAX_DEPTH);
 
-const QUOTE: i32 = 0x22;
-const BACKSLASH: i32 = 0x5c;
-const OPEN_OBJECT: i32 = 0x7b;
-const CLOSE_OBJECT: i32 = 0x7d;
-const OPEN_ARRAY: i32 = 0x5b;
-const CLOSE_ARRAY: i32 = 0x5d;
-const COMMA: i32 = 0x2c;
-const COLON: i32 = 0x3a;
-const MINUS: i32 = 0x2d;
-const ZERO: i32 = 0x30;
-const NINE: i32 = 0x39;
-
-let p: usize = 0;
-let e: usize = 0;
 let entries: i32 = 0;
-/** Set by str(): the string had an escape sequence; some byte of it was 0x80 or above. */
-let escaped = false;
-let high = false;
 
 export function tapeAddress(): usize {
   return tapeBase;
@@ -77,8 +65,7 @@ export function freeAddress(): usize {
  * tape entries. Traps when the line must be read another way.
  */
 export function walk(from: usize, to: usize, schema: usize): i32 {
-  p = from;
-  e = to;
+  begin(from, to);
   entries = 0;
   if (p >= e || load<u8>(p) != OPEN_OBJECT) unreachable();
   object(schema);
@@ -95,244 +82,6 @@ function emit(key: i32, start: usize, end: usize, flags: i32): void {
   store<i32>(at, <i32>end, 8);
   store<i32>(at, flags, 12);
   entries++;
-}
-
-@inline function byteAt(q: usize): i32 {
-  return q < e ? <i32>load<u8>(q) : -1;
-}
-
-@inline function isSpace(c: i32): bool {
-  return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
-}
-
-function skipSpace(): void {
-  while (p < e && isSpace(<i32>load<u8>(p))) p++;
-}
-
-@inline function isDigit(c: i32): bool {
-  return c >= ZERO && c <= NINE;
-}
-
-function isHex(c: i32): bool {
-  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-
-/** A strictly valid string opening at p; leaves p after its closing quote and sets `escaped` and `high`. */
-function str(): void {
-  let q = p + 1;
-  let esc = false;
-  let hi = 0;
-  const quotes = i8x16.splat(<i8>QUOTE);
-  const backslashes = i8x16.splat(<i8>BACKSLASH);
-  const controls = i8x16.splat(<i8>0x20);
-  for (;;) {
-    let c: i32 = -1;
-    while (q + 16 <= e) {
-      const v = v128.load(q);
-      const stops = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)), i8x16.lt_u(v, controls)));
-      const top = i8x16.bitmask(v);
-      if (stops != 0) {
-        const at = ctz(stops);
-        hi |= top & ((1 << at) - 1);
-        q += <usize>at;
-        c = <i32>load<u8>(q);
-        break;
-      }
-      hi |= top;
-      q += 16;
-    }
-    if (c < 0) {
-      while (q < e) {
-        c = <i32>load<u8>(q);
-        if (c == QUOTE || c == BACKSLASH || c < 0x20) break;
-        hi |= c & 0x80;
-        q++;
-      }
-      if (q >= e) unreachable();
-    }
-    if (c == QUOTE) break;
-    if (c != BACKSLASH) unreachable(); // a raw control character
-    esc = true;
-    const x = byteAt(q + 1);
-    if (x == 0x75 /* u */) {
-      if (!(isHex(byteAt(q + 2)) && isHex(byteAt(q + 3)) && isHex(byteAt(q + 4)) && isHex(byteAt(q + 5)))) unreachable();
-      q += 6;
-    } else if (x == QUOTE || x == BACKSLASH || x == 0x2f || x == 0x62 || x == 0x66 || x == 0x6e || x == 0x72 || x == 0x74) {
-      q += 2;
-    } else unreachable();
-  }
-  escaped = esc;
-  high = hi != 0;
-  p = q + 1;
-}
-
-/** The JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
-function number(): void {
-  let q = p;
-  if (byteAt(q) == MINUS) q++;
-  let c = byteAt(q);
-  if (c == ZERO) q++;
-  else if (c >= 0x31 && c <= NINE) {
-    while (isDigit(byteAt(q))) q++;
-  } else unreachable();
-  if (byteAt(q) == 0x2e /* . */) {
-    q++;
-    if (!isDigit(byteAt(q))) unreachable();
-    while (isDigit(byteAt(q))) q++;
-  }
-  c = byteAt(q);
-  if (c == 0x65 || c == 0x45 /* e E */) {
-    q++;
-    c = byteAt(q);
-    if (c == 0x2b || c == MINUS) q++;
-    if (!isDigit(byteAt(q))) unreachable();
-    while (isDigit(byteAt(q))) q++;
-  }
-  p = q;
-}
-
-function literal(a: i32, b: i32, c: i32, d: i32, length: i32): void {
-  if (byteAt(p + 1) != a || byteAt(p + 2) != b || byteAt(p + 3) != c) unreachable();
-  if (length == 5 && byteAt(p + 4) != d) unreachable();
-  p += <usize>length;
-}
-
-/** A literal at p (first byte `c`), or a trap. */
-function anyLiteral(c: i32): void {
-  if (c == 0x74) literal(0x72, 0x75, 0x65, 0, 4); // true
-  else if (c == 0x66) literal(0x61, 0x6c, 0x73, 0x65, 5); // false
-  else if (c == 0x6e) literal(0x75, 0x6c, 0x6c, 0, 4); // null
-  else unreachable();
-}
-
-/** `"key"` then `:`; leaves p at the value. */
-function keyAndColon(): void {
-  if (byteAt(p) != QUOTE) unreachable();
-  str();
-  skipSpace();
-  if (byteAt(p) != COLON) unreachable();
-  p++;
-  skipSpace();
-}
-
-/** Validates any JSON value at p as strictly as JSON.parse; leaves p after it. Iterative (nesting up to MAX_DEPTH). */
-function skipStrict(): void {
-  const first = byteAt(p);
-  if (first == QUOTE) {
-    str();
-    return;
-  }
-  if (first == MINUS || isDigit(first)) {
-    number();
-    return;
-  }
-  let depth = 0;
-  for (;;) {
-    const c = byteAt(p);
-    if (c == QUOTE) str();
-    else if (c == MINUS || isDigit(c)) number();
-    else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
-      const isObject = c == OPEN_OBJECT;
-      p++;
-      skipSpace();
-      if (byteAt(p) == (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) p++;
-      else {
-        if (depth >= MAX_DEPTH) unreachable();
-        store<u8>(depthStack + <usize>depth, isObject ? 1 : 0);
-        depth++;
-        if (isObject) keyAndColon();
-        continue;
-      }
-    } else anyLiteral(c);
-    // After a value: close containers or move on to the next member.
-    for (;;) {
-      if (depth == 0) return;
-      skipSpace();
-      const isObject = load<u8>(depthStack + <usize>(depth - 1)) != 0;
-      const d = byteAt(p);
-      if (d == COMMA) {
-        p++;
-        skipSpace();
-        if (isObject) keyAndColon();
-        break;
-      }
-      if (d != (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) unreachable();
-      depth--;
-      p++;
-    }
-  }
-}
-
-/**
- * A string whose content is not looked at: only its closing quote is found — the first quote preceded by an even
- * number of backslashes. Quotes are looked for alone: message text and tool output are full of `\n`, and stopping at
- * every backslash would leave the 16-byte steps every few bytes.
- */
-function skipLooseString(): void {
-  const open = p;
-  let q = p + 1;
-  const quotes = i8x16.splat(<i8>QUOTE);
-  for (;;) {
-    let found = false;
-    while (q + 16 <= e) {
-      const stops = i8x16.bitmask(i8x16.eq(v128.load(q), quotes));
-      if (stops != 0) {
-        q += <usize>ctz(stops);
-        found = true;
-        break;
-      }
-      q += 16;
-    }
-    if (!found) {
-      while (q < e && <i32>load<u8>(q) != QUOTE) q++;
-      if (q >= e) unreachable();
-    }
-    let back = q;
-    while (back > open + 1 && <i32>load<u8>(back - 1) == BACKSLASH) back--;
-    if (((q - back) & 1) == 0) {
-      p = q + 1;
-      return;
-    }
-    q++;
-  }
-}
-
-/** An array or object followed by its brackets only (strings jumped over); leaves p after it. */
-function skipLooseContainer(): void {
-  let depth = 0;
-  const quotes = i8x16.splat(<i8>QUOTE);
-  const opens = i8x16.splat(<i8>OPEN_OBJECT);
-  const closes = i8x16.splat(<i8>CLOSE_OBJECT);
-  const openArrays = i8x16.splat(<i8>OPEN_ARRAY);
-  const closeArrays = i8x16.splat(<i8>CLOSE_ARRAY);
-  while (p < e) {
-    while (p + 16 <= e) {
-      const v = v128.load(p);
-      const hits = v128.or(v128.or(i8x16.eq(v, quotes), v128.or(i8x16.eq(v, opens), i8x16.eq(v, closes))), v128.or(i8x16.eq(v, openArrays), i8x16.eq(v, closeArrays)));
-      const stops = i8x16.bitmask(hits);
-      if (stops != 0) {
-        p += <usize>ctz(stops);
-        break;
-      }
-      p += 16;
-    }
-    if (p >= e) break;
-    const c = <i32>load<u8>(p);
-    if (c == QUOTE) {
-      skipLooseString();
-      continue;
-    }
-    if (c == OPEN_ARRAY || c == OPEN_OBJECT) depth++;
-    else if (c == CLOSE_ARRAY || c == CLOSE_OBJECT) {
-      depth--;
-      if (depth == 0) {
-        p++;
-        return;
-      }
-    }
-    p++;
-  }
-  unreachable();
 }
 
 /** The key record of `schema` whose name is the bytes [from, from + length), or 0. */
@@ -352,10 +101,10 @@ function lookup(schema: usize, from: usize, length: i32): usize {
 
 /** Walks the object opening at p with a schema; leaves p after its `}`. */
 function object(schema: usize): void {
-  p++;
+  advance();
   skipSpace();
   if (byteAt(p) == CLOSE_OBJECT) {
-    p++;
+    advance();
     return;
   }
   for (;;) {
@@ -366,7 +115,7 @@ function object(schema: usize): void {
     const keyLength = <i32>(p - 1 - keyStart);
     skipSpace();
     if (byteAt(p) != COLON) unreachable();
-    p++;
+    advance();
     skipSpace();
     const key = lookup(schema, keyStart, keyLength);
     if (key == 0) skipStrict();
@@ -374,11 +123,11 @@ function object(schema: usize): void {
     skipSpace();
     const c = byteAt(p);
     if (c == CLOSE_OBJECT) {
-      p++;
+      advance();
       return;
     }
     if (c != COMMA) unreachable();
-    p++;
+    advance();
     skipSpace();
   }
 }
