@@ -114,8 +114,9 @@ export class Recorder {
   /**
    * A large import of about `expectedCalls` calls begins: until endBulk, the key-hash and cost indexes are dropped
    * (schema.ts BULK_DEFERRED_INDEXES_SQL) and dedup finds stored copies through an in-memory map of every row's hash,
-   * which is cheaper than keeping the indexes up to date row by row. Worth it only when the import is large next to what is stored (the map and the rebuilt index cost in
-   * proportion to the whole table); returns whether bulk mode is on.
+   * which is cheaper than keeping the indexes up to date row by row. Worth it only when the import is large next to
+   * what is stored (the map and the rebuilt indexes cost in proportion to the whole table); returns whether bulk mode
+   * is on.
    */
   beginBulk(expectedCalls: number): boolean {
     if (this.bulk) return true;
