@@ -9,3 +9,25 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Seeded choices for generated test inputs. */
+export class Dice {
+  readonly random: () => number;
+
+  constructor(seed: number) {
+    this.random = mulberry32(seed);
+  }
+
+  /** 0 … n - 1. */
+  int(n: number): number {
+    return Math.floor(this.random() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  chance(p: number): boolean {
+    return this.random() < p;
+  }
+}

@@ -13,7 +13,7 @@ import { scanLine, type Schema, type ScannedLine } from '../../src/extension/col
 import { lineWalk, walkLine } from '../../src/extension/collectors/claudeCode/lineWalker';
 import { writeClaudeCodeFixture } from '../support/claudeCodeFixtures';
 import { writeScaleCorpus } from '../support/claudeCodeScaleCorpus';
-import { prng } from '../support/claudeCodeTranscriptLines';
+import { Dice } from '../support/seededRandom';
 import { tempDir } from './claudeCodeHelpers';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -31,17 +31,7 @@ const TAGS = new Set(['assistant', 'usage', 'n']);
 const KEYS = ['type', 'id', 'n', 's', 'content', 'message', 'model', 'usage', 'input_tokens', 'output_tokens', 'tool', 'other', 'x', 'ty', '__proto__', 'constructor', 'typf'];
 const STRINGS = ['assistant', 'user', 'plain', '', 'naïve ✓ 日本語 😀', 'quote " and \\ backslash', 'line\nbreak\ttab', '\u0000\u001f', '\u2028', 'x'.repeat(300)];
 
-class Gen {
-  readonly random: () => number;
-  constructor(seed: number) {
-    this.random = prng(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
+class Gen extends Dice {
   number(): number {
     return this.pick([0, -0, 1, -1, 42, 1e21, 1.5e-7, 123456789012345, 2 ** 53 + 2, -3.25, 0.1 + 0.2, Number.MAX_SAFE_INTEGER, 5e-324, 1.7976931348623157e308]);
   }

@@ -1,18 +1,21 @@
 /**
- * One transcript line → the few facts the collector needs. The fast path (lineWalker.ts, in WebAssembly, with
- * lineScanner.ts for the lines it does not handle) reads only the fields below
- * from the line's bytes, skipping message content and tool results without decoding them; lines it does not handle
- * take the plain path: a cheap byte pre-filter so that lines that cannot matter (file snapshots, attachments, hook
- * progress, queue operations…) are never decoded, then JSON.parse. Both paths end in the same typed narrowing of
- * `unknown` (interpret). Nothing here keeps prompt or response text except a candidate name, which the caller cuts
- * short.
+ * One transcript line → the few facts the collector needs. The fast path reads only the fields of
+ * transcriptSchema.ts from the line's bytes, skipping message content and tool results without decoding them: the
+ * WebAssembly walk (lineWalker.ts), read straight from its tape (tapeFields.ts), and lineScanner.ts for the lines the
+ * walk does not handle. Lines neither handles take the plain path: a cheap byte pre-filter so that lines that cannot
+ * matter (file snapshots, attachments, hook progress, queue operations…) are never decoded, then JSON.parse. Every
+ * path ends in the same reading of the line's fields (lineFields.ts) into facts (interpretFields). Nothing here keeps
+ * prompt or response text except a candidate name, which the caller cuts short.
  */
 import { cutAssistantContent, cutUserContent } from './contentCut';
-import type { Schema } from './lineScanner';
-import { scanLineFast } from './lineWalker';
+import { F, fillFromObject, LineFields, type FieldName } from './lineFields';
+import { scanLine } from './lineScanner';
+import { NOT_WALKED, walkLine } from './lineWalker';
 import { asObject, anyString, shortString, timestampMs, type JsonObject } from './narrow';
 import { isRealPromptText, type TitleSlot } from './names';
-import { readUsage, type UsageFacts } from './usage';
+import { readTapeFields, UNDESCRIBED } from './tapeFields';
+import { LINE } from './transcriptSchema';
+import { usageFacts, type UsageFacts } from './usage';
 
 export interface Envelope {
   /** UTC ms, when the line has a valid timestamp. */
@@ -59,53 +62,15 @@ const NEEDLES = NEEDLE_WORDS.map((s) => Buffer.from(`"${s}"`));
 const NEEDLE_SET: ReadonlySet<string> = new Set(NEEDLE_WORDS);
 const SIDECHAIN_MARK = Buffer.from('"isSidechain":true');
 
-/** Everything interpret() reads, and nothing more. */
-const USAGE: Schema = {
-  input_tokens: 'value',
-  output_tokens: 'value',
-  cache_read_input_tokens: 'value',
-  cache_creation_input_tokens: 'value',
-  cache_creation: { ephemeral_5m_input_tokens: 'value', ephemeral_1h_input_tokens: 'value' },
-  server_tool_use: { web_search_requests: 'value', web_fetch_requests: 'value' },
-  service_tier: 'shared',
-  speed: 'shared',
-  inference_geo: 'shared',
-  iterations: 'value',
-};
-const MESSAGE: Schema = { model: 'shared', id: 'value', usage: USAGE, content: 'bulk' };
-const INNER_LINE: Schema = {
-  type: 'tag',
-  subtype: 'tag',
-  message: MESSAGE,
-  isApiErrorMessage: 'value',
-  isCompactSummary: 'value',
-  isMeta: 'value',
-  requestId: 'value',
-  timestamp: 'value',
-  isSidechain: 'value',
-  agentId: 'shared',
-  sessionId: 'shared',
-  cwd: 'shared',
-  entrypoint: 'shared',
-  sessionKind: 'shared',
-  uuid: 'value',
-  customTitle: 'value',
-  aiTitle: 'value',
-  lastPrompt: 'value',
-  summary: 'value',
-  toolUseResult: 'bulk',
-};
-/** A `progress` line wraps a subagent's line in `data.message` (one level only: interpret reads no deeper). */
-const LINE: Schema = { ...INNER_LINE, data: { agentId: 'value', message: INNER_LINE } };
-
 /** The schema and tags parseLine scans lines with (for benchmarks that time the scanner alone). */
 export const LINE_SCAN = { schema: LINE, tags: NEEDLE_SET } as const;
-const TITLE_FIELDS: Readonly<Record<string, [TitleSlot, string]>> = {
+/** Title lines by type: the slot they fill and the field that holds the text (prototype-free: types come from lines). */
+const TITLE_FIELDS: Readonly<Record<string, readonly [TitleSlot, FieldName] | undefined>> = Object.assign(Object.create(null) as object, {
   'custom-title': ['custom', 'customTitle'],
   'ai-title': ['ai', 'aiTitle'],
   'last-prompt': ['lastPrompt', 'lastPrompt'],
   summary: ['summary', 'summary'],
-};
+} as const);
 /** Below this, cutting the content out costs more than parsing it (measured); above, it saves most of the parse. */
 const CUT_FROM_BYTES = 2048;
 /** A prompt longer than this is cut before it is kept as a name candidate. */
@@ -148,36 +113,65 @@ export function parseLine(bytes: Buffer, complete = true, wantPrompt: PromptWant
 }
 
 /**
- * The fast path: the line read through lineScanner.ts (see the schemas above); undefined when it cannot be (a key
- * with escapes, invalid JSON outside message content): the caller then takes the plain path, which decides.
+ * The fast path: the line read by the walk (straight from its tape, else as objects) or by lineScanner.ts (see
+ * transcriptSchema.ts); undefined when it cannot be (a key with escapes, invalid JSON outside message content): the
+ * caller then takes the plain path, which decides.
  */
 function parseScanned(bytes: Buffer, start: number, end: number, wantPrompt: PromptWanted): ParsedLine | undefined {
-  const scanned = scanLineFast(bytes, start, end, LINE, NEEDLE_SET);
+  const tape = readTapeFields(bytes, start, end, LINE, NEEDLE_SET);
+  if (tape !== NOT_WALKED && tape !== UNDESCRIBED) {
+    if (tape.hasBulk && promptWanted(tape, wantPrompt) && !tape.parseContents()) return undefined;
+    return meaning(tape, bytes);
+  }
+  const scanned = tape === NOT_WALKED ? scanLine(bytes, start, end, LINE, NEEDLE_SET) : walkLine(bytes, start, end, LINE, NEEDLE_SET);
   if (!scanned) return undefined;
-  const { obj } = scanned;
-  if (scanned.bulk.length > 0 && promptMayBeRead(obj)) {
-    const sidechain = obj.type === 'progress' || obj.isSidechain === true;
-    if (typeof wantPrompt === 'function' ? wantPrompt(sidechain) : wantPrompt) {
-      for (const span of scanned.bulk) {
-        if (span.key !== 'content' || !span.live) continue;
-        try {
-          span.holder.content = JSON.parse(bytes.toString('utf8', span.start, span.end)) as unknown;
-        } catch {
-          return undefined;
-        }
+  let fields = objectFields(scanned.obj);
+  if (scanned.bulk.length > 0 && promptWanted(fields, wantPrompt)) {
+    for (const span of scanned.bulk) {
+      if (span.key !== 'content' || !span.live) continue;
+      try {
+        span.holder.content = JSON.parse(bytes.toString('utf8', span.start, span.end)) as unknown;
+      } catch {
+        return undefined;
       }
     }
+    fields = objectFields(scanned.obj);
   }
-  const parsed = interpret(obj);
+  fields.tagged = scanned.tagged;
+  return meaning(fields, bytes);
+}
+
+/** The line's content is to be parsed for a prompt: it can hold one, and the caller still wants one. */
+function promptWanted(f: LineFields, wantPrompt: PromptWanted): boolean {
+  if (!promptMayBeRead(f)) return false;
+  if (typeof wantPrompt !== 'function') return wantPrompt;
+  return wantPrompt(f.value(f.root, F.type) === 'progress' || f.value(f.root, F.isSidechain) === true);
+}
+
+function meaning(f: LineFields, bytes: Buffer): ParsedLine {
+  const parsed = interpretFields(f);
   // The plain path ignores a line without any needle before parsing it; so must this one (only escapes can differ).
-  if (parsed.kind !== 'ignored' && !scanned.tagged && !mayMatter(bytes)) return IGNORED;
+  if (parsed.kind !== 'ignored' && !f.tagged && !mayMatter(bytes)) return IGNORED;
   return parsed;
 }
 
 /** A user line, or a progress line wrapping one: the only lines whose message content can hold a prompt. */
-function promptMayBeRead(obj: JsonObject): boolean {
-  if (obj.type === 'user') return true;
-  return obj.type === 'progress' && asObject(asObject(obj.data)?.message)?.type === 'user';
+function promptMayBeRead(f: LineFields): boolean {
+  const type = f.value(f.root, F.type);
+  if (type === 'user') return true;
+  if (type !== 'progress') return false;
+  const data = f.child(f.root, F.data);
+  const inner = data === undefined ? undefined : f.child(data, F.message);
+  return inner !== undefined && f.value(inner, F.type) === 'user';
+}
+
+/** One table for lines read as objects (the tape has its own): objects of this thread's lines, one at a time. */
+const OBJECT_FIELDS = new LineFields();
+
+function objectFields(obj: JsonObject): LineFields {
+  OBJECT_FIELDS.begin(undefined);
+  fillFromObject(OBJECT_FIELDS, OBJECT_FIELDS.root, obj, LINE);
+  return OBJECT_FIELDS;
 }
 
 /** The common lines parsed without their message content (see contentCut.ts); undefined: parse the whole line. */
@@ -207,61 +201,70 @@ function mayMatter(bytes: Buffer): boolean {
   return false;
 }
 
+/** What the JSON.parse result of a line means. */
 export function interpret(obj: JsonObject): ParsedLine {
-  const type = obj.type;
+  return interpretFields(objectFields(obj));
+}
+
+/** What a line means, from its fields. */
+function interpretFields(v: LineFields): ParsedLine {
+  const obj = v.root;
+  const type = v.value(obj, F.type);
   switch (type) {
     case 'assistant':
-      return assistantLine(obj, envelope(obj, false));
+      return assistantLine(v, obj, envelope(v, obj, false));
     case 'user':
-      return userLine(obj, envelope(obj, false));
+      return userLine(v, obj, envelope(v, obj, false));
     case 'progress':
-      return progressLine(obj);
+      return progressLine(v, obj);
     case 'system':
-      return obj.subtype === 'compact_boundary' ? { kind: 'compactBoundary', env: envelope(obj, false) } : IGNORED;
+      return v.value(obj, F.subtype) === 'compact_boundary' ? { kind: 'compactBoundary', env: envelope(v, obj, false) } : IGNORED;
     default: {
       const title = typeof type === 'string' ? TITLE_FIELDS[type] : undefined;
       if (!title) return IGNORED;
-      const text = anyString(obj[title[1]]);
+      const text = anyString(v.value(obj, F[title[1]]));
       if (text === undefined) return { kind: 'bad', reason: `${String(type)} line without ${title[1]}` };
-      return { kind: 'title', slot: title[0], text: text.slice(0, PROMPT_KEEP), sessionId: shortString(obj.sessionId) };
+      return { kind: 'title', slot: title[0], text: text.slice(0, PROMPT_KEEP), sessionId: shortString(v.value(obj, F.sessionId)) };
     }
   }
 }
 
-function envelope(obj: JsonObject, wrapped: boolean): Envelope {
+function envelope(v: LineFields, obj: number, wrapped: boolean): Envelope {
   return {
-    ts: timestampMs(obj.timestamp),
-    isSidechain: obj.isSidechain === true,
-    agentId: shortString(obj.agentId),
-    sessionId: shortString(obj.sessionId),
-    cwd: shortString(obj.cwd, 4096),
-    entrypoint: shortString(obj.entrypoint, 64),
-    sessionKind: shortString(obj.sessionKind, 64),
-    uuid: shortString(obj.uuid),
+    ts: timestampMs(v.value(obj, F.timestamp)),
+    isSidechain: v.value(obj, F.isSidechain) === true,
+    agentId: shortString(v.value(obj, F.agentId)),
+    sessionId: shortString(v.value(obj, F.sessionId)),
+    cwd: shortString(v.value(obj, F.cwd), 4096),
+    entrypoint: shortString(v.value(obj, F.entrypoint), 64),
+    sessionKind: shortString(v.value(obj, F.sessionKind), 64),
+    uuid: shortString(v.value(obj, F.uuid)),
     wrapped,
   };
 }
 
-function assistantLine(obj: JsonObject, env: Envelope): ParsedLine {
-  const message = asObject(obj.message);
-  if (!message) return { kind: 'bad', reason: 'assistant line without a message object' };
-  const model = shortString(message.model);
-  if (model === '<synthetic>' || obj.isApiErrorMessage === true) return { kind: 'notCall', env };
+function assistantLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
+  const message = v.child(obj, F.message);
+  if (message === undefined) return { kind: 'bad', reason: 'assistant line without a message object' };
+  const model = shortString(v.value(message, F.model));
+  if (model === '<synthetic>' || v.value(obj, F.isApiErrorMessage) === true) return { kind: 'notCall', env };
   if (!model) return { kind: 'bad', reason: 'assistant message without a model' };
-  if (message.usage === undefined) return { kind: 'bad', reason: 'assistant message without usage' };
-  const usage = readUsage(message.usage);
+  if (!v.has(message, F.usage)) return { kind: 'bad', reason: 'assistant message without usage' };
+  const usage = usageFacts(v, v.child(message, F.usage));
   if (typeof usage === 'string') return { kind: 'bad', reason: usage };
   if (env.ts === undefined) return { kind: 'bad', reason: 'assistant line without a valid timestamp' };
   return {
     kind: 'call',
     env,
-    call: { id: shortString(message.id), requestId: shortString(obj.requestId), model, ts: env.ts, usage },
+    call: { id: shortString(v.value(message, F.id)), requestId: shortString(v.value(obj, F.requestId)), model, ts: env.ts, usage },
   };
 }
 
-function userLine(obj: JsonObject, env: Envelope): ParsedLine {
-  const compactSummary = obj.isCompactSummary === true;
-  const prompt = compactSummary || obj.isMeta === true ? undefined : promptText(asObject(obj.message)?.content);
+function userLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
+  const compactSummary = v.value(obj, F.isCompactSummary) === true;
+  if (compactSummary || v.value(obj, F.isMeta) === true) return { kind: 'user', env, prompt: undefined, compactSummary };
+  const message = v.child(obj, F.message);
+  const prompt = message === undefined ? undefined : promptText(v.value(message, F.content));
   return { kind: 'user', env, prompt, compactSummary };
 }
 
@@ -281,20 +284,21 @@ function promptText(content: unknown): string | undefined {
 }
 
 /** A subagent's message or prompt wrapped in the parent transcript: `{type:"progress", data:{agentId?, message}}`. */
-function progressLine(obj: JsonObject): ParsedLine {
-  const data = asObject(obj.data);
-  const inner = asObject(data?.message);
-  if (!data || !inner) return IGNORED;
-  const outer = envelope(obj, true);
-  const own = envelope(inner, true);
+function progressLine(v: LineFields, obj: number): ParsedLine {
+  const data = v.child(obj, F.data);
+  const inner = data === undefined ? undefined : v.child(data, F.message);
+  if (data === undefined || inner === undefined) return IGNORED;
+  const outer = envelope(v, obj, true);
+  const own = envelope(v, inner, true);
   const env: Envelope = {
     ...outer,
     ts: own.ts ?? outer.ts,
     isSidechain: true,
-    agentId: shortString(data.agentId) ?? own.agentId,
+    agentId: shortString(v.value(data, F.agentId)) ?? own.agentId,
     uuid: own.uuid,
   };
-  if (inner.type === 'assistant') return assistantLine(inner, env);
-  if (inner.type === 'user') return userLine(inner, env);
+  const innerType = v.value(inner, F.type);
+  if (innerType === 'assistant') return assistantLine(v, inner, env);
+  if (innerType === 'user') return userLine(v, inner, env);
   return IGNORED;
 }

@@ -1,12 +1,12 @@
 /**
- * Scans transcript lines with the WebAssembly walk (wasm/lineWalk.ts, 16 bytes at a time) and builds from its tape
- * exactly what lineScanner.ts builds; a line the walk does not handle, or any line when the module cannot be loaded,
- * goes to lineScanner.ts. The JavaScript scanner spent ~30 % of an import's CPU walking bytes one at a time.
+ * Runs transcript lines through the WebAssembly walk (wasm/lineWalk.ts, 16 bytes at a time) and reads its tape:
+ * tapeFields.ts straight into the parser's fields, or fromTape (walkLine) into exactly what lineScanner.ts builds. A
+ * line the walk does not handle, or any line when the module cannot be loaded, goes to lineScanner.ts. The
+ * JavaScript scanner spent ~30 % of an import's CPU walking bytes one at a time.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compile, KEY_SLOTS, keySlot, type CompiledKey, type CompiledSchema, type Schema } from './lineSchema';
-import { scanLine } from './lineScanner';
 import type { JsonObject } from './narrow';
 import { addBulkSpan, dropUnreachable, NO_SPANS, numberAt, plainString, type BulkSpan, type ScannedLine } from './scannedValues';
 
@@ -53,6 +53,8 @@ export interface LineWalk {
   tables: Map<CompiledSchema, number | null>;
   /** Addresses of the key records that remember their last value. */
   sharedRecords: number[];
+  /** Where the line of the last walkTape lies in this memory (tape addresses minus this are offsets in the line). */
+  lineAt: number;
 }
 
 export const LINE_WALK_FILE = 'lineWalk.wasm';
@@ -101,6 +103,7 @@ export function loadLineWalk(file: string): LineWalk {
     keys: [],
     tables: new Map(),
     sharedRecords: [],
+    lineAt: 0,
   };
 }
 
@@ -212,17 +215,12 @@ function place(walk: LineWalk, schema: CompiledSchema): number {
   return heads;
 }
 
-/** The walk stopped halfway through a line, perhaps after remembering new bytes for a key whose value it did not
- * hand over: forget every remembered value. */
-function forgetShared(walk: LineWalk): void {
-  for (const record of walk.sharedRecords) walk.mem.writeInt32LE(-1, record + 28);
-}
-
 /**
- * lineScanner.ts's scanLine (same arguments, same result), with the walk doing the byte work when it can.
+ * The walk stopped halfway through a line, or its tape was not read to the end, perhaps after remembering new bytes
+ * for a key whose value was not taken: forget every remembered value.
  */
-export function scanLineFast(line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): ScannedLine | undefined {
-  return walkLine(line, start, end, schema, tags) ?? scanLine(line, start, end, schema, tags);
+export function forgetShared(walk: LineWalk): void {
+  for (const record of walk.sharedRecords) walk.mem.writeInt32LE(-1, record + 28);
 }
 
 /**
@@ -232,30 +230,43 @@ export function scanLineFast(line: Buffer, start: number, end: number, schema: S
 export function walkLine(line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): ScannedLine | null {
   const walk = lineWalk();
   if (!walk) return null;
+  const entries = walkTape(walk, line, start, end, schema, tags);
+  return entries === NOT_WALKED ? null : fromTape(walk, entries, start - walk.lineAt, tags);
+}
+
+/** walkTape's answer for a line the walk did not read. */
+export const NOT_WALKED = -1;
+
+/**
+ * Runs the walk over [start, end] of `line`, in place when the line lies in the walk's memory, else through a copy
+ * into it (`walk.lineAt` is then where it lies). Returns the number of tape entries, to be read before the next walk;
+ * NOT_WALKED when the walk did not read the line (one it traps on, one too long for its memory, or a schema whose
+ * tables do not fit).
+ */
+export function walkTape(walk: LineWalk, line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): number {
   const table = tableOf(walk, compile(schema, tags));
-  if (table === null) return null;
+  if (table === null) return NOT_WALKED;
   const length = end + 1 - start;
   let at: number;
   if (line.buffer === walk.mem.buffer) at = line.byteOffset + start;
   else {
-    if (length > walk.scratchBytes) return null;
+    if (length > walk.scratchBytes) return NOT_WALKED;
     line.copy(walk.mem, walk.scratch, start, end + 1);
     at = walk.scratch;
   }
-  let entries: number;
+  walk.lineAt = at;
   try {
-    entries = walk.exports.walk(at, at + length, table);
+    return walk.exports.walk(at, at + length, table);
   } catch (e: unknown) {
     if (!(e instanceof wasm.RuntimeError)) throw e;
     forgetShared(walk);
-    return null;
+    return NOT_WALKED;
   }
-  return fromTape(walk, entries, start - at, tags);
 }
 
 /** The scanned line the tape describes (addresses on it are in the walk's memory; `shift` maps them to the line). */
 function fromTape(walk: LineWalk, entries: number, shift: number, tags: ReadonlySet<string>): ScannedLine {
-  const { tape, mem, layout, keys } = walk;
+  const { tape, layout, keys } = walk;
   const root: JsonObject = {};
   const parents: JsonObject[] = [];
   let into = root;
@@ -288,23 +299,32 @@ function fromTape(walk: LineWalk, entries: number, shift: number, tags: Readonly
       continue;
     }
     if (typeof key.field === 'object' && into[name] !== undefined) replacedObject = true;
-    const kind = (flags >> 4) & 15;
-    if (kind === layout.VALUE_STRING) {
-      const escaped = (flags & layout.FLAG_ESCAPED) !== 0;
-      const value = escaped ? (JSON.parse(mem.toString('utf8', start, end)) as string) : keptString(walk, key, start + 1, end - 1, flags);
-      into[name] = value;
-      if (key.field === 'tag' && !escaped && !tagged && tags.has(value)) tagged = true;
-    } else if (kind === layout.VALUE_NUMBER) into[name] = (flags & layout.FLAG_INT) !== 0 ? start : numberAt(mem, start, end);
-    else if (kind === layout.VALUE_TRUE) into[name] = true;
-    else if (kind === layout.VALUE_FALSE) into[name] = false;
-    else if (kind === layout.VALUE_NULL) into[name] = null;
-    // An object or array kept whole (an unexpected shape, or `iterations`, almost always `[]`): validated, then
-    // parsed exactly.
-    else if (end - start === 2) into[name] = mem[start] === OPEN_ARRAY ? [] : {};
-    else into[name] = JSON.parse(mem.toString('utf8', start, end)) as unknown;
+    const value = tapeValue(walk, key, start, end, flags);
+    into[name] = value;
+    if (key.field === 'tag' && !tagged && typeof value === 'string' && (flags & layout.FLAG_ESCAPED) === 0 && tags.has(value)) tagged = true;
   }
   if (replacedObject) dropUnreachable(root, bulk);
   return { obj: root, bulk, tagged };
+}
+
+/**
+ * The value of a tape entry that is a value (OP_VALUE), exactly as JSON.parse gives it. Entries of keys that remember
+ * their last value must be read in tape order (see keptString).
+ */
+export function tapeValue(walk: LineWalk, key: CompiledKey, start: number, end: number, flags: number): unknown {
+  const { layout, mem } = walk;
+  const kind = (flags >> 4) & 15;
+  if (kind === layout.VALUE_STRING) {
+    return (flags & layout.FLAG_ESCAPED) !== 0 ? (JSON.parse(mem.toString('utf8', start, end)) as string) : keptString(walk, key, start + 1, end - 1, flags);
+  }
+  if (kind === layout.VALUE_NUMBER) return (flags & layout.FLAG_INT) !== 0 ? start : numberAt(mem, start, end);
+  if (kind === layout.VALUE_TRUE) return true;
+  if (kind === layout.VALUE_FALSE) return false;
+  if (kind === layout.VALUE_NULL) return null;
+  // An object or array kept whole (an unexpected shape, or `iterations`, almost always `[]`): validated, then
+  // parsed exactly.
+  if (end - start === 2) return mem[start] === OPEN_ARRAY ? [] : {};
+  return JSON.parse(mem.toString('utf8', start, end)) as unknown;
 }
 
 /**

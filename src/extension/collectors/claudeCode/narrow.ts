@@ -64,8 +64,7 @@ export const MAX_TOKENS_PER_FIELD = 100_000_000;
  * (or null), `NaN` when present but not a valid count, so callers can reject the whole line instead of storing a
  * wrong number.
  */
-export function countField(obj: JsonObject, key: string): number | undefined {
-  const v = obj[key];
+export function countValue(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_TOKENS_PER_FIELD) return NaN;
   return v;
