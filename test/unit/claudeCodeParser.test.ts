@@ -189,6 +189,11 @@ describe('timestamps', () => {
       assert.equal(timestampMs(s), undefined, s);
     }
     assert.equal(timestampMs('2024-02-29T23:59:59.999Z'), Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+    // Any year a timestamp can be written with, leap rules of 100 and 400 years included, as Date.parse reads it.
+    for (const s of ['0000-02-29T00:00:00.000Z', '0050-03-01T12:00:00.000Z', '1600-02-29T01:02:03.004Z', '1969-12-31T23:59:59.999Z', '2000-02-29T00:00:00.000Z', '2100-03-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      assert.equal(timestampMs(s), Date.parse(s), s);
+    }
+    assert.equal(timestampMs('2100-02-29T00:00:00.000Z'), undefined, '2100 is not a leap year');
     assert.equal(timestampMs('2026-11-20T14:03:12Z'), Date.UTC(2026, 10, 20, 14, 3, 12), 'other ISO forms go through Date.parse');
   });
 });
