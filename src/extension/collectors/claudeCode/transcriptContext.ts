@@ -198,16 +198,26 @@ export class TranscriptContext {
   /** The merged calls read since the last drain (names resolved now), and renames of consumers named earlier. */
   drain(): Drained {
     const calls: CallInput[] = [];
+    // A consumer's key says which spec it has, and names do not change during a drain: each is made once.
+    const names = new Map<string, string>();
+    const nameOf = (key: string, spec: ConsumerSpec): string => {
+      let name = names.get(key);
+      if (name === undefined) {
+        name = this.nameOf(spec);
+        names.set(key, name);
+      }
+      return name;
+    };
     for (const c of this.copies.values()) {
       const key = c.input.consumer.key;
-      c.input.consumer.name = this.nameOf(c.spec);
+      c.input.consumer.name = nameOf(key, c.spec);
       calls.push(c.input);
       if (!this.state.named[key]) this.state.named[key] = { n: c.input.consumer.name, s: c.spec };
     }
     this.copies.clear();
     const renames: Array<{ key: string; name: string }> = [];
     for (const [key, entry] of Object.entries(this.state.named)) {
-      const name = this.nameOf(entry.s);
+      const name = nameOf(key, entry.s);
       if (name !== entry.n) {
         renames.push({ key, name });
         entry.n = name;
