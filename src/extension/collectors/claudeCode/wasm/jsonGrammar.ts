@@ -44,7 +44,12 @@ export function begin(from: usize, to: usize): void {
 }
 
 export function skipSpace(): void {
-  while (p < e && isSpace(<i32>load<u8>(p))) p++;
+  // Claude Code writes compact JSON: the first byte is almost never a space.
+  while (p < e) {
+    const c = <i32>load<u8>(p);
+    if (c > 0x20 || !isSpace(c)) return;
+    p++;
+  }
 }
 
 @inline export function isDigit(c: i32): bool {
@@ -102,6 +107,55 @@ export function str(): void {
   escaped = esc;
   high = hi != 0;
   p = q + 1;
+}
+
+/**
+ * A key opening at p: leaves p after its closing quote. Keys are plain: one with an escape sequence (or a raw control
+ * character, which str() rejects too) traps, so the caller reads the line another way.
+ */
+export function key(): void {
+  let q = p + 1;
+  const quotes = i8x16.splat(<i8>QUOTE);
+  const backslashes = i8x16.splat(<i8>BACKSLASH);
+  const controls = i8x16.splat(<i8>0x20);
+  for (;;) {
+    if (q + 16 > e) {
+      while (q < e) {
+        const c = <i32>load<u8>(q);
+        if (c == QUOTE) break;
+        if (c == BACKSLASH || c < 0x20) unreachable();
+        q++;
+      }
+      if (q >= e) unreachable();
+      break;
+    }
+    const v = v128.load(q);
+    const stops = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)), i8x16.lt_u(v, controls)));
+    if (stops != 0) {
+      q += <usize>ctz(stops);
+      if (<i32>load<u8>(q) != QUOTE) unreachable();
+      break;
+    }
+    q += 16;
+  }
+  p = q + 1;
+}
+
+/** Whether the n bytes at a and at b are the same (eight at a time). */
+export function sameBytes(a: usize, b: usize, n: usize): bool {
+  while (n >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+    n--;
+  }
+  return true;
 }
 
 /** The JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */

@@ -9,8 +9,8 @@
 // through a schema's keys and the tape.
 
 import {
-  advance, anyLiteral, begin, byteAt, CLOSE_OBJECT, COLON, COMMA, e, escaped, high, isDigit, MINUS, number, OPEN_ARRAY,
-  OPEN_OBJECT, p, QUOTE, skipLooseContainer, skipLooseString, skipSpace, skipStrict, str, ZERO,
+  advance, anyLiteral, begin, byteAt, CLOSE_OBJECT, COLON, COMMA, e, escaped, high, isDigit, key, MINUS, number, OPEN_ARRAY,
+  OPEN_OBJECT, p, QUOTE, sameBytes, skipLooseContainer, skipLooseString, skipSpace, skipStrict, str, ZERO,
 } from './jsonGrammar';
 
 // Tape entry: four i32 — key id, value start, value end (byte addresses), flags (OP_* | VALUE_* << 4 | FLAG_*).
@@ -91,10 +91,10 @@ function lookup(schema: usize, from: usize, length: i32): usize {
   const last = <i32>load<u8>(from + <usize>(length - 1));
   // The same hash as lineSchema.ts's keySlot (lineWalker.ts checks that SLOTS is its KEY_SLOTS).
   const slot = (length * 7 + first * 31 + last * 17) & (SLOTS - 1);
-  let key = <usize>load<i32>(schema + (<usize>slot << 2));
-  while (key != 0) {
-    if (load<i32>(key) == length && memory.compare(<usize>load<i32>(key, 4), from, <usize>length) == 0) return key;
-    key = <usize>load<i32>(key, 16);
+  let record = <usize>load<i32>(schema + (<usize>slot << 2));
+  while (record != 0) {
+    if (load<i32>(record) == length && sameBytes(<usize>load<i32>(record, 4), from, <usize>length)) return record;
+    record = <usize>load<i32>(record, 16);
   }
   return 0;
 }
@@ -110,16 +110,15 @@ function object(schema: usize): void {
   for (;;) {
     if (byteAt(p) != QUOTE) unreachable();
     const keyStart = p + 1;
-    str();
-    if (escaped) unreachable(); // rare: let JSON.parse decode such keys
+    key(); // traps on a key with escapes (rare): JSON.parse decodes those
     const keyLength = <i32>(p - 1 - keyStart);
     skipSpace();
     if (byteAt(p) != COLON) unreachable();
     advance();
     skipSpace();
-    const key = lookup(schema, keyStart, keyLength);
-    if (key == 0) skipStrict();
-    else value(key);
+    const found = lookup(schema, keyStart, keyLength);
+    if (found == 0) skipStrict();
+    else value(found);
     skipSpace();
     const c = byteAt(p);
     if (c == CLOSE_OBJECT) {
@@ -158,7 +157,7 @@ function value(key: usize): void {
     const last = <usize>load<i32>(key, 24);
     const length = <i32>(p - start) - 2;
     if (last != 0 && !escaped && length <= SHARED_BYTES) {
-      if (length == load<i32>(key, 28) && memory.compare(last, start + 1, <usize>length) == 0) flags |= FLAG_SAME;
+      if (length == load<i32>(key, 28) && sameBytes(last, start + 1, <usize>length)) flags |= FLAG_SAME;
       else {
         memory.copy(last, start + 1, <usize>length);
         store<i32>(key, length, 28);
