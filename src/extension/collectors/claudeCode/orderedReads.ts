@@ -64,28 +64,32 @@ export interface OrderedReadsHost {
 export class OrderedReads {
   /** New bytes of the files reader threads have in hand. */
   private remoteBytes = 0;
+  /** Slots before this one were sent to reader threads, or passed over. */
+  private ahead = 0;
 
   constructor(
     private readonly host: OrderedReadsHost,
     private readonly pool: ReaderPool | undefined,
   ) {}
 
+  /**
+   * Sends slots to the reader threads in order, as far as what they may have in hand allows, before run(): while the
+   * scan is still listing and stat'ing files, the threads already read the first ones.
+   */
+  prefetch(slots: Slot[]): void {
+    if (this.pool) this.sendAhead(slots, this.pool);
+  }
+
   /** Reads and hands over every slot in order, until done or cancelled. Returns how many files are done. */
   async run(slots: Slot[]): Promise<number> {
     const pool = this.pool;
-    const maxFiles = pool ? pool.size * REMOTE_FILES_PER_THREAD : 0;
-    const maxBytes = pool ? pool.size * REMOTE_BYTES_PER_THREAD : 0;
     let head = 0;
-    let ahead = 0;
     while (head < slots.length) {
       const cancelled = this.host.cancelled();
       if (cancelled && slots[head].state === 'waiting') break;
-      ahead = Math.max(ahead, head);
-      if (pool && !cancelled) {
-        while (ahead < slots.length && !pool.broken && pool.inFlight < maxFiles && this.remoteBytes < maxBytes) {
-          this.dispatch(slots[ahead++], pool);
-        }
-      }
+      this.ahead = Math.max(this.ahead, head);
+      if (pool && !cancelled) this.sendAhead(slots, pool);
+      const ahead = this.ahead;
       const slot = slots[head];
       if (slot.state === 'remote' && !slot.streaming) {
         // Its turn: what arrived so far is handed over, the rest as it arrives (a huge file never piles up here).
@@ -94,7 +98,8 @@ export class OrderedReads {
       }
       if (slot.state === 'remote') {
         if (!slot.settled && !cancelled && ahead < slots.length && this.mayParseAhead(slots[ahead])) {
-          await this.readHere(slots[ahead++], false);
+          this.ahead++;
+          await this.readHere(slots[ahead], false);
           continue;
         }
         await this.settle(slot);
@@ -110,6 +115,14 @@ export class OrderedReads {
       if (yielding) await yielding;
     }
     return head;
+  }
+
+  private sendAhead(slots: Slot[], pool: ReaderPool): void {
+    const maxFiles = pool.size * REMOTE_FILES_PER_THREAD;
+    const maxBytes = pool.size * REMOTE_BYTES_PER_THREAD;
+    while (this.ahead < slots.length && !pool.broken && pool.inFlight < maxFiles && this.remoteBytes < maxBytes) {
+      this.dispatch(slots[this.ahead++], pool);
+    }
   }
 
   /**

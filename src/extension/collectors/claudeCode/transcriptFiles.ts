@@ -83,14 +83,17 @@ export function projectsRoots(configDirs: readonly string[]): string[] {
 
 /** Lists a whole projects root. A missing root is not an error: it simply has no files. */
 export function listProjectsRoot(rootPath: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
+  for (const dir of projectDirsOf(rootPath, into, read)) listProjectDir(dir, into, read);
+  return into;
+}
+
+/** The project folders of a projects root, in listing order (the root itself goes into the listing). */
+export function projectDirsOf(rootPath: string, into: Listing, read: DirReader = readSorted): string[] {
   const root = normalizedDir(rootPath);
   const entries = readDir(root, into, read);
-  if (!entries) return into;
+  if (!entries) return [];
   into.dirs.push({ path: root, role: 'root' });
-  for (const e of entries) {
-    if (isDir(e, root)) listProjectDir(child(root, e.name), into, read);
-  }
-  return into;
+  return entries.filter((e) => isDir(e, root)).map((e) => child(root, e.name));
 }
 
 /** Lists one project folder (what a file-system notification for it needs re-checked). */

@@ -4,26 +4,25 @@
  * reader threads for a large import), hand their calls to the sink in batches, then persist each file's read state —
  * always after its calls were recorded, so a saved database never carries an offset past calls it does not hold.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import type { ScanStats } from '../../store/storeApi';
 import type { CollectorDeps } from '../collector';
 import { CONFIRM_MS, DirCache } from './dirCache';
-import { decodeFileState, isUnchanged, knownFileOf, type KnownFile } from './fileReadState';
+import { FileDecisions } from './fileDecisions';
+import type { KnownFile } from './fileReadState';
 import { callCount, type CallList } from './callPacking';
 import { recordInChunks } from './chunkedRecording';
-import { MetaCache, type ReadJob, type ReadPiece } from './fileReader';
-import { OrderedReads, slotFor, type Slot } from './orderedReads';
+import { MetaCache, type ReadPiece } from './fileReader';
+import { OrderedReads, type Slot } from './orderedReads';
 import { ProgressReporter } from './progressReporter';
 import { bundledReaderEntry, ReaderPool } from './readerPool';
 import { ScanLog } from './scanLog';
 import { LINE_WALK_FILE, lineWalkProblem } from './lineWalker';
-import { readCustomTitle, sidecarMtime } from './sidecars';
 import {
   emptyListing,
   errorCode,
   listProjectDir,
-  listProjectsRoot,
+  projectDirsOf,
   projectsRoots,
   type Listing,
   type TranscriptFile,
@@ -109,11 +108,7 @@ export class TranscriptScanner {
   private failedPaths = new Set<string>();
   private abandoned = false;
   private readonly dirCache = new DirCache();
-  /**
-   * The identity part of each file's stored state, by path, with the stored text it was read from: a re-scan
-   * compares a stat with it instead of decoding every file's JSON state (which carries the conversation context).
-   */
-  private readonly known = new Map<string, { encoded: string; known: KnownFile | undefined }>();
+  private readonly decisions: FileDecisions;
 
   constructor(
     private readonly deps: CollectorDeps,
@@ -121,6 +116,11 @@ export class TranscriptScanner {
     private readonly tuning: ScannerTuning = {},
   ) {
     this.log = new ScanLog(deps.log);
+    this.decisions = new FileDecisions(deps.fileState, this.log, {
+      chunkBytes: tuning.chunkBytes,
+      checkpointChunks: tuning.checkpointChunks,
+      abandoned: () => this.abandoned,
+    });
   }
 
   cancel(): void {
@@ -149,51 +149,69 @@ export class TranscriptScanner {
     const full = request.projectDirs === undefined;
     const roots = projectsRoots(this.configDirs);
     const listing = emptyListing();
-    if (full) {
-      // Unchanged folders are not read again (see dirCache.ts); files are still stat'ed one by one below.
-      this.dirCache.beginPass();
-      const read = (dir: string) => this.dirCache.read(dir);
-      for (const root of roots) listProjectsRoot(root, listing, read);
-      this.dirCache.endPass();
-    } else {
-      // A notification said these folders changed: read them for real (and refresh the cache).
-      const read = (dir: string) => this.dirCache.read(dir, true);
-      for (const dir of request.projectDirs ?? []) listProjectDir(dir, listing, read);
-    }
-    this.reportListingProblems(listing);
-
+    // Folders are listed one project at a time and each listed file is stat'ed at once, so that for a large import
+    // reader threads start on the first files while the rest are still being listed.
+    const read = full ? (dir: string) => this.dirCache.read(dir) : (dir: string) => this.dirCache.read(dir, true);
+    // Unchanged folders are not read again (see dirCache.ts); files are still stat'ed one by one below. A notification
+    // names folders that changed: those are read for real (and the cache refreshed).
+    if (full) this.dirCache.beginPass();
+    const projectDirs = full ? roots.flatMap((root) => projectDirsOf(root, listing, read)) : (request.projectDirs ?? []);
     const activeSessions = new Set<string>();
     const scanStart = Date.now();
-    const files = listing.files;
-    stats.files = files.length;
-    const progress = new ProgressReporter(this.deps, request, t0, files.length);
+    let progress: ProgressReporter | undefined;
+    let pool: ReaderPool | undefined;
+    let reads: OrderedReads | undefined;
+    const ordered = (threads: ReaderPool | undefined): OrderedReads =>
+      new OrderedReads(
+        {
+          take: (slot, piece) => this.take(slot, piece),
+          finish: (slot, filesDone) => {
+            this.finish(slot, stats, activeSessions, scanStart);
+            if (this.batch.callCount >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
+            progress?.update(filesDone, stats.calls);
+          },
+          pause: () => this.pause(),
+          cancelled: () => this.cancelRequested,
+          abandoned: () => this.abandoned,
+          meta: (metaPath) => this.metaCache.get(metaPath),
+        },
+        threads,
+      );
     const slots: Slot[] = [];
     let newBytes = 0;
-    for (let i = 0; i < files.length && !this.cancelRequested; i++) {
-      const slot = this.decide(files[i], listing);
-      slots.push(slot);
-      if (slot.job) newBytes += slot.newBytes;
-      const yielding = this.pause();
-      if (yielding) await yielding;
+    let jobs = 0;
+    try {
+      for (const dir of projectDirs) {
+        if (this.cancelRequested) break;
+        listProjectDir(dir, listing, read);
+        while (slots.length < listing.files.length && !this.cancelRequested) {
+          const slot = this.decisions.decide(listing.files[slots.length], listing);
+          slots.push(slot);
+          if (slot.job) {
+            newBytes += slot.newBytes;
+            jobs++;
+          }
+          const yielding = this.pause();
+          if (yielding) await yielding;
+        }
+        if (!pool && this.poolWanted(newBytes, jobs)) {
+          pool = this.startPool();
+          if (pool) reads = ordered(pool);
+        }
+        reads?.prefetch(slots);
+      }
+    } catch (e: unknown) {
+      pool?.close();
+      throw e;
     }
+    // A pass cut short by a cancel read only some folders: it must not make the cache forget the others.
+    if (full && !this.cancelRequested) this.dirCache.endPass();
+    this.reportListingProblems(listing);
+    stats.files = listing.files.length;
+    progress = new ProgressReporter(this.deps, request, t0, listing.files.length);
     const large = newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) && !this.cancelRequested;
     if (large) this.deps.sink.beginLargeImport?.(Math.ceil(newBytes / BYTES_PER_CALL_ESTIMATE));
-    const pool = this.startPool(slots, newBytes);
-    const reads = new OrderedReads(
-      {
-        take: (slot, piece) => this.take(slot, piece),
-        finish: (slot, filesDone) => {
-          this.finish(slot, stats, activeSessions, scanStart);
-          if (this.batch.callCount >= FLUSH_CALLS || performance.now() - this.batch.startedAt > FLUSH_MS) this.flush();
-          progress.update(filesDone, stats.calls);
-        },
-        pause: () => this.pause(),
-        cancelled: () => this.cancelRequested,
-        abandoned: () => this.abandoned,
-        meta: (metaPath) => this.metaCache.get(metaPath),
-      },
-      pool,
-    );
+    reads ??= ordered(undefined);
     let done = 0;
     try {
       done = await reads.run(slots);
@@ -214,54 +232,16 @@ export class TranscriptScanner {
     return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full, readers };
   }
 
-  /** One stat: unchanged files are done; a changed file becomes a read job. */
-  private decide(f: TranscriptFile, listing: Listing): Slot {
-    const slot = slotFor(f);
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(f.path, { throwIfNoEntry: false });
-    } catch (e: unknown) {
-      this.log.once(f.path, 'warn', `Cannot read ${f.path} (${describe(e)}); skipped until it is readable.`);
-      return slot;
-    }
-    if (!st) {
-      // Gone since the listing: forget its offset (its records stay).
-      if (!this.abandoned) this.deps.fileState.delete(f.path);
-      return slot;
-    }
-    const stored = this.deps.fileState.get(f.path);
-    const known = this.knownFile(f.path, stored);
-    const identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-    const sidecarNow = f.kind === 'session' ? sidecarMtime(f.sidecarPath) : undefined;
-    const sidecarChanged = f.kind === 'session' && sidecarNow !== known?.sidecarMtime;
-    const unchanged = known !== undefined && isUnchanged(identity, known);
-    slot.mtime = st.mtimeMs;
-    if (unchanged && !sidecarChanged) return slot;
-    const job: ReadJob = {
-      file: f,
-      agentMeta: [...(listing.agentMeta.get(f.sessionId) ?? [])],
-      identity,
-      unchanged,
-      chunkBytes: this.tuning.chunkBytes,
-      checkpointChunks: this.tuning.checkpointChunks,
-    };
-    if (stored !== undefined) job.prevEncoded = stored;
-    if (sidecarChanged) {
-      job.sidecar = { mtimeMs: sidecarNow, title: f.sidecarPath && sidecarNow !== undefined ? readCustomTitle(f.sidecarPath) : undefined };
-    }
-    slot.job = job;
-    slot.state = 'waiting';
-    const appended = known && known.ino === identity.ino && identity.size >= known.size ? identity.size - known.size : identity.size;
-    slot.newBytes = Math.max(0, appended);
-    return slot;
+  /** Reader threads pay off for a scan with enough to read (the first import): decided as files are stat'ed. */
+  private poolWanted(newBytes: number, jobs: number): boolean {
+    return !this.cancelRequested && newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) && jobs >= 2;
   }
 
-  /** Reader threads, for a scan with enough to read to be worth them (the first import); undefined: read here. */
-  private startPool(slots: Slot[], newBytes: number): ReaderPool | undefined {
+  /** Reader threads for this scan; undefined: read here. */
+  private startPool(): ReaderPool | undefined {
     const entry = this.tuning.readerEntry === undefined ? bundledReaderEntry() : (this.tuning.readerEntry ?? undefined);
     const threads = this.tuning.readerThreads ?? Math.min(MAX_READER_THREADS, os.availableParallelism() - 1);
-    if (!entry || threads < 1 || this.cancelRequested) return undefined;
-    if (newBytes < (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) || slots.filter((s) => s.job).length < 2) return undefined;
+    if (!entry || threads < 1) return undefined;
     try {
       return new ReaderPool(entry, threads);
     } catch (e: unknown) {
@@ -346,29 +326,15 @@ export class TranscriptScanner {
     for (const p of b.states) {
       if (this.failedPaths.has(p.path)) continue;
       this.deps.fileState.set(p.path, p.encoded);
-      this.known.set(p.path, { encoded: p.encoded, known: p.known });
+      this.decisions.stored(p.path, p.encoded, p.known);
     }
-  }
-
-  /** The identity in a file's stored state, decoded once per stored text. */
-  private knownFile(filePath: string, stored: string | undefined): KnownFile | undefined {
-    if (stored === undefined) {
-      this.known.delete(filePath);
-      return undefined;
-    }
-    const cached = this.known.get(filePath);
-    if (cached && cached.encoded === stored) return cached.known;
-    const state = decodeFileState(stored);
-    const known = state ? knownFileOf(state) : undefined;
-    this.known.set(filePath, { encoded: stored, known });
-    return known;
   }
 
   /** Forgets read state of files that are gone (their records stay: Claude Code deletes old transcripts). */
   private forgetVanished(listing: Listing, roots: string[]): void {
     for (const p of vanishedFiles(listing, roots, this.deps.fileState.paths())) {
       this.deps.fileState.delete(p);
-      this.known.delete(p);
+      this.decisions.forget(p);
     }
   }
 
