@@ -5,7 +5,7 @@
  * decoded only when asked for, no object built per line) or from a parsed object (fillFromObject). One class for
  * both, so the parser's code sees one shape.
  */
-import type { CompiledKey, Schema } from './lineSchema';
+import type { Schema } from './lineSchema';
 import type { LineWalk } from './lineWalker';
 import { tapeValue } from './lineWalker';
 import type { JsonObject } from './narrow';
@@ -60,7 +60,7 @@ export class LineFields {
   private readonly start = new Int32Array(MAX_NODES * WIDTH);
   private readonly end = new Int32Array(MAX_NODES * WIDTH);
   private readonly flags = new Int32Array(MAX_NODES * WIDTH);
-  private readonly keys: Array<CompiledKey | undefined> = new Array<CompiledKey | undefined>(MAX_NODES * WIDTH).fill(undefined);
+  private readonly keyIds = new Int32Array(MAX_NODES * WIDTH);
   private readonly kept: unknown[] = new Array<unknown>(MAX_NODES * WIDTH).fill(undefined);
   private nodes = 1;
   private walk: LineWalk | undefined;
@@ -74,7 +74,10 @@ export class LineFields {
     if (this.stamp[slot] !== this.serial) return undefined;
     const what = this.what[slot];
     if (what === Slot.Kept) return this.kept[slot];
-    if (what === Slot.Tape) return tapeValue(this.walk as LineWalk, this.keys[slot] as CompiledKey, this.start[slot], this.end[slot], this.flags[slot]);
+    if (what === Slot.Tape) {
+      const walk = this.walk as LineWalk;
+      return tapeValue(walk, walk.keys[this.keyIds[slot]], this.start[slot], this.end[slot], this.flags[slot]);
+    }
     if (what === Slot.Bulk) return undefined;
     throw new Error(`${FIELD_NAMES[field]} holds an object: read it with child()`);
   }
@@ -145,10 +148,10 @@ export class LineFields {
     this.kept[slot] = value;
   }
 
-  /** The slot holds a value left on the walk's tape. */
-  setTape(slot: number, key: CompiledKey, start: number, end: number, flags: number): void {
+  /** The slot holds a value left on the walk's tape (of the walk's key `keyId`). */
+  setTape(slot: number, keyId: number, start: number, end: number, flags: number): void {
     this.what[slot] = Slot.Tape;
-    this.keys[slot] = key;
+    this.keyIds[slot] = keyId;
     this.start[slot] = start;
     this.end[slot] = end;
     this.flags[slot] = flags;

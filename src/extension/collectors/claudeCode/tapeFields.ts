@@ -17,8 +17,16 @@ import { forgetShared, lineWalk, NOT_WALKED, tapeValue, walkTape, type LineWalk 
 export const UNDESCRIBED = null;
 
 let fields: LineFields | undefined;
-/** Field number of each key the walk knows, by key id (-2: not looked up yet). */
-let fieldByKey = new Int32Array(0);
+/**
+ * What the fill loop needs of each key the walk knows, by key id, so it reads no key object on the common path: the
+ * field number (bits 0-7), whether the name is a tag, whether the key remembers its last value, and whether it is a
+ * `tag` field. -1: not worked out yet.
+ */
+let keyInfo = new Int32Array(0);
+const FIELD_BITS = 0xff;
+const NAME_IS_TAG = 1 << 8;
+const REMEMBERS = 1 << 9;
+const TAG_FIELD = 1 << 10;
 const parents = new Int32Array(64);
 
 /**
@@ -42,7 +50,8 @@ export function readTapeFields(
 
 /** Fills the table from the tape (and its `tagged`); false when it cannot describe the line. */
 function fill(fields: LineFields, walk: LineWalk, entries: number, tags: ReadonlySet<string>): boolean {
-  const { tape, keys, layout } = walk;
+  const { tape, layout } = walk;
+  const { OP_CLOSE, OP_OPEN, OP_BULK, VALUE_STRING, FLAG_ESCAPED } = layout;
   fields.begin(walk);
   let tagged = false;
   let node = 0;
@@ -54,42 +63,45 @@ function fill(fields: LineFields, walk: LineWalk, entries: number, tags: Readonl
     const end = tape[at + 2];
     const flags = tape[at + 3];
     const op = flags & 15;
-    if (op === layout.OP_CLOSE) {
+    if (op === OP_CLOSE) {
       node = parents[--depth];
       continue;
     }
-    const key = keys[id];
-    if (key.tag) tagged = true;
-    const field = fieldOf(walk, id, key);
-    const slot = fields.claim(node, field);
+    const info = id < keyInfo.length && keyInfo[id] >= 0 ? keyInfo[id] : describeKey(walk, id);
+    if ((info & NAME_IS_TAG) !== 0) tagged = true;
+    const field = info & FIELD_BITS;
+    const slot = field === FIELD_BITS ? -1 : fields.claim(node, field);
     if (slot < 0) return false;
-    if (op === layout.OP_OPEN) {
+    if (op === OP_OPEN) {
       const child = fields.setNode(slot);
       if (child < 0 || depth === parents.length) return false;
       parents[depth++] = node;
       node = child;
-    } else if (op === layout.OP_BULK) {
+    } else if (op === OP_BULK) {
       fields.setBulk(slot, field, start, end);
-    } else if (key.last !== undefined && ((flags >> 4) & 15) === layout.VALUE_STRING) {
+    } else if ((info & REMEMBERS) !== 0 && ((flags >> 4) & 15) === VALUE_STRING) {
       // Remembered values are taken in tape order, whether or not the parser asks for them (see keptString).
-      const value = tapeValue(walk, key, start, end, flags);
+      const value = tapeValue(walk, walk.keys[id], start, end, flags);
       fields.setKept(slot, value);
-      if (key.field === 'tag' && !tagged && (flags & layout.FLAG_ESCAPED) === 0 && tags.has(value as string)) tagged = true;
+      if ((info & TAG_FIELD) !== 0 && !tagged && (flags & FLAG_ESCAPED) === 0 && tags.has(value as string)) tagged = true;
     } else {
-      fields.setTape(slot, key, start, end, flags);
+      fields.setTape(slot, id, start, end, flags);
     }
   }
   fields.tagged = tagged;
   return true;
 }
 
-function fieldOf(walk: LineWalk, id: number, key: CompiledKey): number {
-  if (id >= fieldByKey.length) {
-    const grown = new Int32Array(Math.max(64, walk.keys.length * 2)).fill(-2);
-    grown.set(fieldByKey);
-    fieldByKey = grown;
+function describeKey(walk: LineWalk, id: number): number {
+  if (id >= keyInfo.length) {
+    const grown = new Int32Array(Math.max(64, walk.keys.length * 2)).fill(-1);
+    grown.set(keyInfo);
+    keyInfo = grown;
   }
-  let field = fieldByKey[id];
-  if (field === -2) fieldByKey[id] = field = fieldNumber(key.name);
-  return field;
+  const key: CompiledKey = walk.keys[id];
+  const field = fieldNumber(key.name);
+  const info =
+    (field < 0 ? FIELD_BITS : field) | (key.tag ? NAME_IS_TAG : 0) | (key.last !== undefined ? REMEMBERS : 0) | (key.field === 'tag' ? TAG_FIELD : 0);
+  keyInfo[id] = info;
+  return info;
 }
