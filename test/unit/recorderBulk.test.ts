@@ -108,6 +108,25 @@ describe('bulk mode', () => {
     assert.deepEqual(db.all('SELECT key, output FROM calls ORDER BY key'), [['msg_fresh', 5], ['msg_kept', 50], ['msg_old', 1]]);
   });
 
+  it('creates each consumer once: those stored before it began are found, new ones added, renames go to the right rows', () => {
+    const { db, recorder: before } = setup();
+    before.record([makeCall({ consumer: { key: 'old', name: 'Old conversation' } })]);
+    // A recorder that has not seen the stored consumer (the store opened again).
+    const recorder = new Recorder(db, fakePricer());
+    assert.equal(recorder.beginBulk(1000), true);
+    recorder.record([
+      makeCall({ consumer: { key: 'old', name: 'Old conversation' } }),
+      makeCall({ consumer: { key: 'new', name: 'New conversation' } }),
+      makeCall({ consumer: { key: 'new', name: 'New conversation' } }),
+    ]);
+    assert.equal(recorder.renameConsumer('old', 'Old, renamed'), true);
+    assert.equal(recorder.renameConsumer('never-seen', 'Nobody'), false);
+    recorder.endBulk();
+    recorder.record([makeCall({ consumer: { key: 'new', name: 'New conversation' } })]);
+    const consumers = db.all('SELECT key, name, (SELECT count(*) FROM calls WHERE consumer_id = consumers.id) FROM consumers ORDER BY key');
+    assert.deepStrictEqual(consumers, [['new', 'New conversation', 3], ['old', 'Old, renamed', 2]]);
+  });
+
   it('a database saved during bulk mode (without the key and cost indexes) gets them back when it is opened', () => {
     const { db, recorder } = setup();
     recorder.record(randomCalls(5, 30, FROM, TO));

@@ -28,6 +28,8 @@ export class Interner {
   private readonly consumers = new Map<string, ConsumerEntry>();
   /** Keys looked up and not found, so renames of calls for new consumers cost no query each. */
   private readonly missingConsumers = new Set<string>();
+  /** Every stored consumer is in `consumers` (see loadConsumers): a key not there is new, without a lookup. */
+  private allConsumersKnown = false;
 
   constructor(private readonly db: Db) {}
 
@@ -67,11 +69,28 @@ export class Interner {
     return value === undefined ? null : this.id(table, value);
   }
 
+  /**
+   * Reads every stored consumer, so that until forgetConsumers() (or forget()) a key not in the cache is new without a
+   * lookup: a large import creates thousands of consumers, each of which cost a query that found nothing.
+   */
+  loadConsumers(): void {
+    this.db.each('SELECT id, key, name FROM consumers', [], (row) => {
+      this.consumers.set(row[1] as string, { id: row[0] as number, name: row[2] as string });
+    });
+    this.missingConsumers.clear();
+    this.allConsumersKnown = true;
+  }
+
+  /** Back to looking up consumers the cache does not hold (rows may now be added around the recorder). */
+  forgetConsumers(): void {
+    this.allConsumersKnown = false;
+  }
+
   /** The consumer's row, created with this name and source when new. */
   consumer(key: string, name: string, source: Source): ConsumerEntry {
     const cached = this.consumers.get(key);
     if (cached) return cached;
-    const found = this.db.first('SELECT id, name FROM consumers WHERE key = ?', [key]);
+    const found = this.allConsumersKnown ? undefined : this.db.first('SELECT id, name FROM consumers WHERE key = ?', [key]);
     const entry: ConsumerEntry = found
       ? { id: found[0] as number, name: found[1] as string }
       : {
@@ -102,10 +121,11 @@ export class Interner {
     this.names.clear();
     this.consumers.clear();
     this.missingConsumers.clear();
+    this.allConsumersKnown = false;
   }
 
   private lookupConsumer(key: string): ConsumerEntry | undefined {
-    if (this.missingConsumers.has(key)) return undefined;
+    if (this.allConsumersKnown || this.missingConsumers.has(key)) return undefined;
     const found = this.db.first('SELECT id, name FROM consumers WHERE key = ?', [key]);
     if (!found) {
       this.missingConsumers.add(key);

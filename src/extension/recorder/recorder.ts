@@ -128,6 +128,7 @@ export class Recorder {
     // import's memory peak is a target too); the usual cache comes back with endBulk.
     this.cacheBeforeBulk = this.db.first('PRAGMA cache_size')?.[0] as number | undefined;
     this.db.exec(`PRAGMA cache_size = ${BULK_CACHE_SIZE}`);
+    this.interner.loadConsumers();
     this.bulk = keys;
     return true;
   }
@@ -136,6 +137,7 @@ export class Recorder {
   endBulk(): void {
     if (!this.bulk) return;
     this.bulk = undefined;
+    this.interner.forgetConsumers();
     if (typeof this.cacheBeforeBulk === 'number') this.db.exec(`PRAGMA cache_size = ${this.cacheBeforeBulk}`);
     this.db.exec(BULK_DEFERRED_INDEXES_SQL);
   }
