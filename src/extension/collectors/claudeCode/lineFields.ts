@@ -8,7 +8,7 @@
 import type { Schema } from './lineSchema';
 import type { LineWalk } from './lineWalker';
 import { tapeValue } from './lineWalker';
-import type { JsonObject } from './narrow';
+import { isoBytesMs, timestampMs, type JsonObject } from './narrow';
 
 /** Every field the collector reads, at any depth (the schemas in transcriptSchema.ts name these and no others). */
 export const FIELD_NAMES = [
@@ -80,6 +80,21 @@ export class LineFields {
     }
     if (what === Slot.Bulk) return undefined;
     throw new Error(`${FIELD_NAMES[field]} holds an object: read it with child()`);
+  }
+
+  /** timestampMs of the field's value; Claude Code's own form is read from the line's bytes, without a string. */
+  timestamp(node: number, field: number): number | undefined {
+    const slot = node * WIDTH + field;
+    if (this.stamp[slot] === this.serial && this.what[slot] === Slot.Tape && this.end[slot] - this.start[slot] === 26) {
+      const walk = this.walk as LineWalk;
+      const { layout } = walk;
+      const flags = this.flags[slot];
+      if (((flags >> 4) & 15) === layout.VALUE_STRING && (flags & (layout.FLAG_ESCAPED | layout.FLAG_HIGH)) === 0) {
+        const ms = isoBytesMs(walk.mem, this.start[slot] + 1);
+        if (ms !== null) return ms;
+      }
+    }
+    return timestampMs(this.value(node, field));
   }
 
   /** The field's value when it is an object (not an array, not null): its node; else undefined. */

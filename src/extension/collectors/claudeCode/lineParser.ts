@@ -11,7 +11,7 @@ import { cutAssistantContent, cutUserContent } from './contentCut';
 import { F, fillFromObject, LineFields, type FieldName } from './lineFields';
 import { scanLine } from './lineScanner';
 import { NOT_WALKED, walkLine } from './lineWalker';
-import { asObject, anyString, shortString, timestampMs, type JsonObject } from './narrow';
+import { asObject, anyString, shortString, type JsonObject } from './narrow';
 import { isRealPromptText, type TitleSlot } from './names';
 import { readTapeFields, UNDESCRIBED } from './tapeFields';
 import { LINE } from './transcriptSchema';
@@ -231,7 +231,7 @@ function interpretFields(v: LineFields): ParsedLine {
 
 function envelope(v: LineFields, obj: number, wrapped: boolean): Envelope {
   return {
-    ts: timestampMs(v.value(obj, F.timestamp)),
+    ts: v.timestamp(obj, F.timestamp),
     isSidechain: v.value(obj, F.isSidechain) === true,
     agentId: shortString(v.value(obj, F.agentId)),
     sessionId: shortString(v.value(obj, F.sessionId)),

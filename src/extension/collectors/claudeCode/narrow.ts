@@ -20,22 +20,31 @@ export function anyString(value: unknown): string | undefined {
 export function timestampMs(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length < 10 || value.length > 40) return undefined;
   // Claude Code's own form is read exactly (Date.parse would roll 2026-02-30 over into March).
-  if (value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) return utcIsoMs(value);
+  if (value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) return utcIsoMs((i) => value.charCodeAt(i));
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.sssZ` (what Claude Code writes) without Date.parse; undefined for anything else. */
-function utcIsoMs(s: string): number | undefined {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return undefined;
-  if (s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  const milli = digits(s, 20, 3);
+/**
+ * timestampMs of the ASCII text [from, from + 24) of `bytes`, without making a string of it, when the text has the
+ * shape of Claude Code's form (`T` and `Z` in place); null when it does not (then decode it and call timestampMs).
+ */
+export function isoBytesMs(bytes: Uint8Array, from: number): number | undefined | null {
+  if (bytes[from + 10] !== 84 || bytes[from + 23] !== 90) return null;
+  return utcIsoMs((i) => bytes[from + i]);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` (what Claude Code writes), its i-th character code given by `at`; undefined for anything else. */
+function utcIsoMs(at: (i: number) => number): number | undefined {
+  if (at(4) !== 45 || at(7) !== 45 || at(10) !== 84 || at(13) !== 58) return undefined;
+  if (at(16) !== 58 || at(19) !== 46 || at(23) !== 90) return undefined;
+  const year = digits(at, 0, 4);
+  const month = digits(at, 5, 2);
+  const day = digits(at, 8, 2);
+  const hour = digits(at, 11, 2);
+  const minute = digits(at, 14, 2);
+  const second = digits(at, 17, 2);
+  const milli = digits(at, 20, 3);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) return undefined;
   return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli;
@@ -60,10 +69,10 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function digits(s: string, from: number, count: number): number {
+function digits(at: (i: number) => number, from: number, count: number): number {
   let n = 0;
   for (let i = from; i < from + count; i++) {
-    const d = s.charCodeAt(i) - 48;
+    const d = at(i) - 48;
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
   }
