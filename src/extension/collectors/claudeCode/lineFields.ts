@@ -64,7 +64,9 @@ export class LineFields {
   private readonly kept: unknown[] = new Array<unknown>(MAX_NODES * WIDTH).fill(undefined);
   private nodes = 1;
   private walk: LineWalk | undefined;
-  /** Skipped `content` values of the line (slots), for parseContents. */
+  /** How many bulk values the line had skipped. */
+  private bulkCount = 0;
+  /** Slots of the line's skipped `content` values, for parseContents. */
   private readonly contents = new Int32Array(MAX_NODES);
   private contentCount = 0;
 
@@ -113,7 +115,6 @@ export class LineFields {
   get hasBulk(): boolean {
     return this.bulkCount > 0;
   }
-  private bulkCount = 0;
 
   /** Parses every skipped `content` value (to read a prompt from it); false when one is not valid JSON. */
   parseContents(): boolean {

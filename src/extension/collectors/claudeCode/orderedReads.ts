@@ -89,7 +89,6 @@ export class OrderedReads {
       if (cancelled && slots[head].state === 'waiting') break;
       this.ahead = Math.max(this.ahead, head);
       if (pool && !cancelled) this.sendAhead(slots, pool);
-      const ahead = this.ahead;
       const slot = slots[head];
       if (slot.state === 'remote' && !slot.streaming) {
         // Its turn: what arrived so far is handed over, the rest as it arrives (a huge file never piles up here).
@@ -97,9 +96,8 @@ export class OrderedReads {
         for (const piece of slot.pieces.splice(0)) this.host.take(slot, piece);
       }
       if (slot.state === 'remote') {
-        if (!slot.settled && !cancelled && ahead < slots.length && this.mayParseAhead(slots[ahead])) {
-          this.ahead++;
-          await this.readHere(slots[ahead], false);
+        if (!slot.settled && !cancelled && this.ahead < slots.length && this.mayParseAhead(slots[this.ahead])) {
+          await this.readHere(slots[this.ahead++], false);
           continue;
         }
         await this.settle(slot);

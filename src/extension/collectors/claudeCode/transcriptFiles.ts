@@ -81,13 +81,10 @@ export function projectsRoots(configDirs: readonly string[]): string[] {
   return out;
 }
 
-/** Lists a whole projects root. A missing root is not an error: it simply has no files. */
-export function listProjectsRoot(rootPath: string, into: Listing = emptyListing(), read: DirReader = readSorted): Listing {
-  for (const dir of projectDirsOf(rootPath, into, read)) listProjectDir(dir, into, read);
-  return into;
-}
-
-/** The project folders of a projects root, in listing order (the root itself goes into the listing). */
+/**
+ * The project folders of a projects root, in listing order (the root itself goes into the listing; each folder is
+ * then listed with listProjectDir). A missing root is not an error: it simply has no folders.
+ */
 export function projectDirsOf(rootPath: string, into: Listing, read: DirReader = readSorted): string[] {
   const root = normalizedDir(rootPath);
   const entries = readDir(root, into, read);

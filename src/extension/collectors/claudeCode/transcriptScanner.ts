@@ -150,10 +150,10 @@ export class TranscriptScanner {
     const roots = projectsRoots(this.configDirs);
     const listing = emptyListing();
     // Folders are listed one project at a time and each listed file is stat'ed at once, so that for a large import
-    // reader threads start on the first files while the rest are still being listed.
+    // reader threads start on the first files while the rest are still being listed. Unchanged folders are not read
+    // again (see dirCache.ts); the folders a notification names as changed are read for real (and the cache
+    // refreshed).
     const read = full ? (dir: string) => this.dirCache.read(dir) : (dir: string) => this.dirCache.read(dir, true);
-    // Unchanged folders are not read again (see dirCache.ts); files are still stat'ed one by one below. A notification
-    // names folders that changed: those are read for real (and the cache refreshed).
     if (full) this.dirCache.beginPass();
     const projectDirs = full ? roots.flatMap((root) => projectDirsOf(root, listing, read)) : (request.projectDirs ?? []);
     const activeSessions = new Set<string>();
@@ -209,7 +209,7 @@ export class TranscriptScanner {
     this.reportListingProblems(listing);
     stats.files = listing.files.length;
     progress = new ProgressReporter(this.deps, request, t0, listing.files.length);
-    const large = newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) && !this.cancelRequested;
+    const large = this.largeScan(newBytes);
     if (large) this.deps.sink.beginLargeImport?.(Math.ceil(newBytes / BYTES_PER_CALL_ESTIMATE));
     reads ??= ordered(undefined);
     let done = 0;
@@ -232,9 +232,14 @@ export class TranscriptScanner {
     return { stats, listing, roots: roots.filter((r) => listing.dirs.some((d) => d.path === r)), activeSessions, full, readers };
   }
 
-  /** Reader threads pay off for a scan with enough to read (the first import): decided as files are stat'ed. */
+  /** A scan with this much to read is a large import (the first one): reader threads and bulk recording pay off. */
+  private largeScan(newBytes: number): boolean {
+    return !this.cancelRequested && newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES);
+  }
+
+  /** Reader threads, decided as files are stat'ed: a large scan of at least two files. */
   private poolWanted(newBytes: number, jobs: number): boolean {
-    return !this.cancelRequested && newBytes >= (this.tuning.poolMinBytes ?? POOL_MIN_BYTES) && jobs >= 2;
+    return this.largeScan(newBytes) && jobs >= 2;
   }
 
   /** Reader threads for this scan; undefined: read here. */
