@@ -189,7 +189,8 @@ describe('several windows in one process', () => {
       await memory.open({});
       const result = await memory.record([makeCall()], { durable: true });
       assert.deepEqual([result.inserted, result.durable, result.durabilityError], [1, undefined, undefined]);
-      assert.deepEqual(await memory.status(), { records: 1, persistent: false, shared: false, writer: false, instanceId: null, epoch: null, callsNotOnDisk: 0, storageProblem: null });
+      assert.deepEqual(await memory.status(), { records: 1, persistent: false, shared: false, writer: false, instanceId: null, epoch: null, callsNotOnDisk: 0, storageProblem: null,
+        deferredIndexes: { pending: false, lastBuildMs: null } });
       await memory.close();
     });
   });

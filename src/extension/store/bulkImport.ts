@@ -1,16 +1,25 @@
 /**
  * A large import's two ends, as the store sees them: the recorder's bulk mode (see Recorder.beginBulk) and the
- * saver's minute-apart timed saves go on and off together. Failures are reported, never thrown: the import goes on
- * recording as usual, and every open makes sure the dedup index exists.
+ * saver's minute-apart timed saves go on and off together, and the indexes the import left out are built once the
+ * store has been idle a moment after it (IndexBuild). Failures are reported, never thrown: the import goes on
+ * recording as usual, and every open makes sure the deferred indexes exist.
  */
 import type { Recorder } from '../recorder/recorder';
 import type { DatabaseFile } from './databaseFile';
 import { errorText } from './persistence';
 import type { StoreEvent } from './storeApi';
 
+/**
+ * How long after a large import its indexes are built: long enough for the requests its end sets off (the
+ * dashboard's refresh, the status bar's) to go first, since the build holds the store's thread for ~0.5 s at 176k
+ * calls.
+ */
+export const INDEX_BUILD_DELAY_MS = 500;
+
 export interface BulkParts {
   recorder: Recorder;
   file: DatabaseFile | null;
+  indexBuild: IndexBuild;
 }
 
 export function beginBulkImport({ recorder, file }: BulkParts, expectedCalls: number, emit: (event: StoreEvent) => void): void {
@@ -21,14 +30,47 @@ export function beginBulkImport({ recorder, file }: BulkParts, expectedCalls: nu
   }
 }
 
-/** The dedup index is built again, and timed saves resume (the next one soon). */
-export function endBulkImport({ recorder, file }: BulkParts, emit: (event: StoreEvent) => void): void {
+/** Timed saves resume (the next one soon), and the deferred indexes are built shortly. */
+export function endBulkImport({ recorder, file, indexBuild }: BulkParts): void {
   if (!recorder.inBulk) return;
-  try {
-    recorder.endBulk();
-  } catch (e: unknown) {
-    emit({ type: 'log', level: 'error', message: `Could not rebuild the dedup index after the import (${errorText(e)}).` });
-  }
+  recorder.endBulk();
+  indexBuild.schedule();
   file?.markDirty();
   file?.saver.hold(false);
+}
+
+/** Builds the indexes a large import deferred (Recorder.buildDeferredIndexes): on a timer, or now (before a save). */
+export class IndexBuild {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly emit: (event: StoreEvent) => void,
+    private readonly delayMs = INDEX_BUILD_DELAY_MS,
+  ) {}
+
+  schedule(): void {
+    if (this.timer || !this.recorder.indexesDeferred) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.now();
+    }, this.delayMs);
+  }
+
+  /** Builds them now if they are due (not during an import). */
+  now(): void {
+    this.cancel();
+    try {
+      if (this.recorder.buildDeferredIndexes()) {
+        this.emit({ type: 'log', level: 'info', message: `Built the import's deferred indexes in ${Math.round(this.recorder.indexBuildMs ?? 0)} ms.` });
+      }
+    } catch (e: unknown) {
+      this.emit({ type: 'log', level: 'error', message: `Could not build the dedup and cost indexes after the import (${errorText(e)}); they are built at the next start.` });
+    }
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 }

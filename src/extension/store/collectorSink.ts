@@ -39,7 +39,7 @@ export function collectorSink(target: BulkParts, hooks: SinkHooks): CallSink {
       if (hooks.isCurrent()) beginBulkImport(target, expectedCalls, hooks.emit);
     },
     endLargeImport: () => {
-      if (hooks.isCurrent()) endBulkImport(target, hooks.emit);
+      if (hooks.isCurrent()) endBulkImport(target);
     },
   };
 }

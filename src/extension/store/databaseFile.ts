@@ -25,6 +25,8 @@ export interface DatabaseFileDeps {
   db: Db;
   recorder: Recorder;
   fileState: FileStateTable;
+  /** Runs before each snapshot is taken (indexes a large import deferred are built first, so the file carries them). */
+  beforeSnapshot?: () => void;
   SQL: SqlJsStatic;
   /** Signature of the file loaded at open (see persistence.diskSignature). */
   loadedSignature: string | undefined;
@@ -125,6 +127,7 @@ export class DatabaseFile {
   }
 
   private snapshot(): Uint8Array {
+    this.deps.beforeSnapshot?.();
     this.snapshotPosition = parseJournalPosition(readMetaValue(this.deps.db, JOURNAL_POSITION_META));
     return this.deps.db.export();
   }

@@ -94,11 +94,11 @@ GROUP BY 1, 2, 3, 4, 5, 6;
 `;
 
 /**
- * Indexes a large import drops and builds again at its end, in one pass each (Recorder.beginBulk): dedup's key-hash
- * index, and the cost index of records sorted by cost, whose random-order inserts cost SQLite more than the rows
- * themselves (the cost index alone: ~0.9 s of a 176k-call import row by row, ~0.2 s built at the end). A file saved
- * in between lacks them, so every open makes sure they are there; queries that would use the cost index check for it
- * (hasCostIndex).
+ * Indexes a large import drops and the store builds again once it is over, in one pass each (Recorder.beginBulk,
+ * buildDeferredIndexes): dedup's key-hash index, and the cost index of records sorted by cost, whose random-order
+ * inserts cost SQLite more than the rows themselves (the cost index alone: ~0.9 s of a 176k-call import row by row,
+ * ~0.2 s built afterwards). A file saved in between lacks them, so every open makes sure they are there; queries that
+ * would use the cost index check for it (hasCostIndex).
  */
 export const BULK_DEFERRED_INDEXES_SQL =
   'CREATE INDEX IF NOT EXISTS calls_key_hash ON calls(key_hash); CREATE INDEX IF NOT EXISTS calls_cost ON calls(cost_nanos);';

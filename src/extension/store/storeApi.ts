@@ -102,6 +102,11 @@ export interface StoreStatus {
   storageProblem: string | null;
   /** Calls recorded in memory whose journal append failed and is being retried. */
   callsNotOnDisk: number;
+  /**
+   * The indexes a large import leaves out until the store is idle after it (dedup's key hash, records by cost):
+   * whether they are still to build, and how long the last build took (ms).
+   */
+  deferredIndexes: { pending: boolean; lastBuildMs: number | null };
 }
 
 export interface SaveResult {

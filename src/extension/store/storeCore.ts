@@ -13,7 +13,7 @@ import { createClaudeCodeCollector } from '../collectors/claudeCode/claudeCodeCo
 import { createPricer, type Pricer } from '../pricing';
 import { Queries } from '../queries';
 import { Recorder, type RecordOptions } from '../recorder/recorder';
-import { endBulkImport } from './bulkImport';
+import { endBulkImport, IndexBuild } from './bulkImport';
 import { ChangeAnnouncer } from './changeAnnouncer';
 import { collectorSink } from './collectorSink';
 import { DatabaseFile, recoveryMessage } from './databaseFile';
@@ -64,6 +64,8 @@ interface OpenState {
   fileState: FileStateTable;
   /** Saving, the writer lock and the journal (null: memory-only). */
   file: DatabaseFile | null;
+  /** The indexes a large import deferred, built when the store is idle or before a save. */
+  indexBuild: IndexBuild;
 }
 
 const PRICE_VERSION_META = 'price_version';
@@ -106,6 +108,7 @@ export class StoreCore implements StoreApi {
     const db = loaded.db;
     db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768');
     const recorder = new Recorder(db, pricer, (level, message) => this.emit({ type: 'log', level, message }));
+    const indexBuild = new IndexBuild(recorder, (event) => this.emit(event));
     const state: OpenState = {
       db,
       recorder,
@@ -113,6 +116,7 @@ export class StoreCore implements StoreApi {
       queries: new Queries(db, () => state.pricer),
       fileState: new FileStateTable(db, () => state.file?.markDirty()),
       file: null,
+      indexBuild,
     };
     if (options.dbPath) {
       state.file = new DatabaseFile({
@@ -120,6 +124,7 @@ export class StoreCore implements StoreApi {
         db,
         recorder,
         fileState: state.fileState,
+        beforeSnapshot: () => indexBuild.now(),
         SQL,
         loadedSignature: loaded.signature,
         trouble: this.trouble,
@@ -201,7 +206,14 @@ export class StoreCore implements StoreApi {
   async status(): Promise<StoreStatus> {
     const state = await this.whenOpen();
     const file = state.file?.status() ?? { shared: false, writer: false, instanceId: null, epoch: null, callsNotOnDisk: 0 };
-    return { records: state.recorder.count(), persistent: state.file !== null, ...file, storageProblem: this.trouble.current };
+    const { recorder } = state;
+    return {
+      records: recorder.count(),
+      persistent: state.file !== null,
+      ...file,
+      storageProblem: this.trouble.current,
+      deferredIndexes: { pending: recorder.indexesDeferred, lastBuildMs: recorder.indexBuildMs },
+    };
   }
 
   /** Reads the journal now instead of at the next notification (tests; a user's rescan). */
@@ -357,7 +369,8 @@ export class StoreCore implements StoreApi {
     this.collector = null;
     const state = this.state;
     if (!state) return;
-    endBulkImport(state, (event) => this.emit(event));
+    endBulkImport(state);
+    state.indexBuild.cancel();
     await state.file?.stop();
     this.state = null;
     this.announcer.flush();
