@@ -39,7 +39,9 @@ export async function openStore({ workerPath, dbPath, wasmPath, onEvent }: OpenS
   const baselineRss = process.memoryUsage().rss;
   const logs: StoreLogs = { counts: { info: 0, warn: 0, error: 0 }, samples: [] };
   const { value: store, ms } = await timed(async () => {
-    const s = createWorkerStore({ workerPath, workerData: wasmPath ? { wasmPath } : undefined });
+    // The worker runs the built bundle, as in the extension host: it must not inherit this process's `--import tsx`
+    // (loading tsx in the worker, and again in its reader thread, added ~150-230 ms to every open).
+    const s = createWorkerStore({ workerPath, workerData: wasmPath ? { wasmPath } : undefined, execArgv: [] });
     s.onEvent((e) => {
       if (e.type === 'log') {
         logs.counts[e.level]++;
