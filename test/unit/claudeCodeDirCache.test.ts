@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONFIRM_MS, DirCache, MAX_AGE_MS } from '../../src/extension/collectors/claudeCode/dirCache';
+import { emptyListing, listProjectDir, type Listing } from '../../src/extension/collectors/claudeCode/transcriptFiles';
 import { createClaudeCodeCollector } from '../../src/extension/collectors/claudeCode/claudeCodeCollector';
 import { makeDeps, tempDir } from './claudeCodeHelpers';
 
@@ -123,5 +124,41 @@ describe('folder listings reused between scans', () => {
     fs.appendFileSync(path.join(project, 's1.jsonl'), line('s1b'));
     await collector.scan();
     assert.ok(deps.sink.calls.has('msg_s1b'), 'an append (no folder change) is found too');
+  });
+
+  it('give the same file records while their folders are unchanged, and new ones where a folder changed', () => {
+    const project = path.join(tmp.dir, 'records', '-home-dev-app');
+    const agents = path.join(project, 's1', 'subagents');
+    fs.mkdirSync(agents, { recursive: true });
+    fs.writeFileSync(path.join(project, 's1.jsonl'), '');
+    fs.writeFileSync(path.join(project, 's2.jsonl'), '');
+    fs.writeFileSync(path.join(agents, 'agent-a.jsonl'), '');
+    fs.writeFileSync(path.join(agents, 'agent-a.meta.json'), '{}');
+    let now = 1_000_000;
+    const cache = new DirCache(() => now);
+    const list = (): Listing => listProjectDir(project, emptyListing(), (dir) => cache.read(dir));
+    list();
+    now += CONFIRM_MS + 1;
+    const confirmed = list();
+    now += 1;
+    const again = list();
+    assert.deepEqual(again, confirmed);
+    assert.deepEqual(again.files.map((f) => path.relative(project, f.path)), [path.join('s1', 'subagents', 'agent-a.jsonl'), 's1.jsonl', 's2.jsonl']);
+    again.files.forEach((f, i) => assert.equal(f, confirmed.files[i], `${f.path}: the same record`));
+    again.dirs.forEach((d, i) => assert.equal(d, confirmed.dirs[i], `${d.path}: the same record`));
+    assert.equal(again.agentMeta.get('s1')?.get('a'), path.join(agents, 'agent-a.meta.json'));
+
+    // A new subagent and a custom title: the folders that changed are listed anew, the project's records stay.
+    fs.writeFileSync(path.join(agents, 'agent-b.jsonl'), '');
+    fs.writeFileSync(path.join(project, 's1', 'custom-title.json'), '{}');
+    now += 1;
+    const changed = list();
+    assert.deepEqual(changed.files.map((f) => path.relative(project, f.path)), [
+      path.join('s1', 'subagents', 'agent-a.jsonl'), path.join('s1', 'subagents', 'agent-b.jsonl'), 's1.jsonl', 's2.jsonl',
+    ]);
+    assert.equal(changed.files[2].sidecarPath, path.join(project, 's1', 'custom-title.json'));
+    assert.equal(confirmed.files[1].sidecarPath, undefined, 'records handed out before are not changed');
+    assert.equal(changed.files[3], confirmed.files[2], 's2.jsonl: its folder did not change');
+    assert.deepEqual(changed.files[0], confirmed.files[0]);
   });
 });

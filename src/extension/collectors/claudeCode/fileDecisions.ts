@@ -46,12 +46,12 @@ export class FileDecisions {
     }
     const stored = this.fileState.get(f.path);
     const known = this.knownFile(f.path, stored);
-    const identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
     const sidecarNow = f.kind === 'session' ? sidecarMtime(f.sidecarPath) : undefined;
     const sidecarChanged = f.kind === 'session' && sidecarNow !== known?.sidecarMtime;
-    const unchanged = known !== undefined && isUnchanged(identity, known);
+    const unchanged = known !== undefined && isUnchanged(st, known);
     slot.mtime = st.mtimeMs;
     if (unchanged && !sidecarChanged) return slot;
+    const identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
     const job: ReadJob = {
       file: f,
       agentMeta: [...(listing.agentMeta.get(f.sessionId) ?? [])],

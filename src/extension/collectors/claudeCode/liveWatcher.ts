@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ScanLog } from './scanLog';
-import type { ListedDir } from './transcriptFiles';
+import { sessionKey, type ListedDir } from './transcriptFiles';
 
 export const MAX_WATCHERS = 1000;
 
@@ -137,7 +137,7 @@ export function watchTargets(
   }
   for (const d of dirs) if (d.role === 'project') out.push({ dir: d.path, projectDir: d.path });
   for (const d of dirs) {
-    if ((d.role === 'session' || d.role === 'subagents') && d.projectDir && activeSessions.has(`${d.projectDir}\0${d.sessionId}`)) {
+    if ((d.role === 'session' || d.role === 'subagents') && d.projectDir && d.sessionId !== undefined && activeSessions.has(sessionKey(d.projectDir, d.sessionId))) {
       out.push({ dir: d.path, projectDir: d.projectDir });
     }
   }

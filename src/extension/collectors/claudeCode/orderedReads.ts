@@ -30,8 +30,8 @@ export interface Slot {
   /** Roughly how much is new (for choosing reader threads and what to parse out of turn). */
   newBytes: number;
   state: 'waiting' | 'remote' | 'local' | 'done';
-  /** Pieces read before the file's turn to be recorded. */
-  pieces: ReadPiece<CallList>[];
+  /** Pieces read before the file's turn to be recorded (keepPiece). */
+  pieces: readonly ReadPiece<CallList>[];
   /** The file is being recorded: pieces go on as they arrive. */
   streaming: boolean;
   settled: boolean;
@@ -43,8 +43,18 @@ export interface Slot {
   failure?: unknown;
 }
 
+/** The pieces of a slot that has none yet: most slots of a re-scan never get any. */
+const NO_PIECES: readonly ReadPiece<CallList>[] = Object.freeze([]);
+
 export function slotFor(file: TranscriptFile): Slot {
-  return { file, state: 'done', newBytes: 0, pieces: [], streaming: false, settled: false };
+  // mtime and job given from the start: every slot gets one or both, and a property added later costs an allocation.
+  return { file, mtime: undefined, job: undefined, state: 'done', newBytes: 0, pieces: NO_PIECES, streaming: false, settled: false };
+}
+
+/** Keeps a piece read before its file's turn. */
+function keepPiece(slot: Slot, piece: ReadPiece<CallList>): void {
+  if (slot.pieces === NO_PIECES) slot.pieces = [];
+  (slot.pieces as ReadPiece<CallList>[]).push(piece);
 }
 
 /** What the scanner does with what is read. */
@@ -93,7 +103,7 @@ export class OrderedReads {
       if (slot.state === 'remote' && !slot.streaming) {
         // Its turn: what arrived so far is handed over, the rest as it arrives (a huge file never piles up here).
         slot.streaming = true;
-        for (const piece of slot.pieces.splice(0)) this.host.take(slot, piece);
+        this.handOverPieces(slot);
       }
       if (slot.state === 'remote') {
         if (!slot.settled && !cancelled && this.ahead < slots.length && this.mayParseAhead(slots[this.ahead])) {
@@ -105,7 +115,7 @@ export class OrderedReads {
         await this.readHere(slot, true);
       }
       slot.streaming = true;
-      for (const piece of slot.pieces.splice(0)) this.host.take(slot, piece);
+      this.handOverPieces(slot);
       slot.job = undefined;
       head++;
       this.host.finish(slot, head);
@@ -113,6 +123,14 @@ export class OrderedReads {
       if (yielding) await yielding;
     }
     return head;
+  }
+
+  private handOverPieces(slot: Slot): void {
+    // Most slots of a re-scan hold no pieces: no empty array is made for them.
+    const pieces = slot.pieces;
+    if (pieces.length === 0) return;
+    slot.pieces = NO_PIECES;
+    for (const piece of pieces) this.host.take(slot, piece);
   }
 
   private sendAhead(slots: Slot[], pool: ReaderPool): void {
@@ -135,7 +153,7 @@ export class OrderedReads {
     if (slot.state !== 'waiting' || !slot.job) return;
     const run = pool.run(slot.job, (piece) => {
       if (slot.streaming) this.host.take(slot, piece);
-      else slot.pieces.push(piece);
+      else keepPiece(slot, piece);
     });
     slot.state = 'remote';
     slot.stop = run.stop;
@@ -161,7 +179,7 @@ export class OrderedReads {
     await slot.done;
     if (slot.failure === undefined || this.host.abandoned()) return;
     // Read again here from the same stored state (pieces already recorded come again: recording them twice is a no-op).
-    slot.pieces = [];
+    slot.pieces = NO_PIECES;
     slot.failure = undefined;
     slot.state = 'waiting';
     await this.readHere(slot, true);
@@ -179,7 +197,7 @@ export class OrderedReads {
       slot.result = await readTranscriptFile(slot.job, {
         onPiece: (piece) => {
           if (slot.streaming) this.host.take(slot, piece);
-          else slot.pieces.push(piece);
+          else keepPiece(slot, piece);
         },
         pause: () => this.host.pause(),
         stopped: () => this.host.abandoned(),

@@ -51,6 +51,23 @@ export interface Listing {
 const SKIP_DIRS = new Set(['tool-results', 'file-history', 'node_modules', '.git']);
 const MAX_NESTING = 3;
 
+/** Names a conversation across its files and folders (the scan's active sessions, the watcher's targets). */
+export function sessionKey(projectDir: string, sessionId: string): string {
+  return `${projectDir}\0${sessionId}`;
+}
+
+const sessionKeys = new WeakMap<TranscriptFile, string>();
+
+/** sessionKey of a file's conversation, made once per file record (re-scans reuse the records). */
+export function sessionKeyOf(f: TranscriptFile): string {
+  let key = sessionKeys.get(f);
+  if (key === undefined) {
+    key = sessionKey(f.projectDir, f.sessionId);
+    sessionKeys.set(f, key);
+  }
+  return key;
+}
+
 export function emptyListing(): Listing {
   return { files: [], dirs: [], unreadable: [], agentMeta: new Map() };
 }
@@ -82,6 +99,25 @@ export function projectsRoots(configDirs: readonly string[]): string[] {
 }
 
 /**
+ * What a folder's entries say (its files, subfolders and listing record), worked out once per entries array: a
+ * DirCache hands back the same array while the folder is unchanged, so a re-scan reuses these objects instead of
+ * building every path and file record again (with everything else a re-scan keeps until its end, they outlived the
+ * young generation and were promoted, ~4 MB a re-scan). A folder holding a link is worked out every time: where a
+ * link points can change while its folder does not.
+ */
+const derived = new WeakMap<readonly DirEntryInfo[], unknown>();
+
+function fromEntries<T>(entries: readonly DirEntryInfo[], make: () => T): T {
+  if (entries.some((e) => e.isSymbolicLink)) return make();
+  let d = derived.get(entries) as T | undefined;
+  if (d === undefined) {
+    d = make();
+    derived.set(entries, d);
+  }
+  return d;
+}
+
+/**
  * The project folders of a projects root, in listing order (the root itself goes into the listing; each folder is
  * then listed with listProjectDir). A missing root is not an error: it simply has no folders.
  */
@@ -89,8 +125,12 @@ export function projectDirsOf(rootPath: string, into: Listing, read: DirReader =
   const root = normalizedDir(rootPath);
   const entries = readDir(root, into, read);
   if (!entries) return [];
-  into.dirs.push({ path: root, role: 'root' });
-  return entries.filter((e) => isDir(e, root)).map((e) => child(root, e.name));
+  const found = fromEntries(entries, () => ({
+    record: { path: root, role: 'root' } satisfies ListedDir,
+    projectDirs: entries.filter((e) => isDir(e, root)).map((e) => child(root, e.name)),
+  }));
+  into.dirs.push(found.record);
+  return [...found.projectDirs];
 }
 
 /** Lists one project folder (what a file-system notification for it needs re-checked). */
@@ -98,61 +138,96 @@ export function listProjectDir(projectDirPath: string, into: Listing = emptyList
   const projectDir = normalizedDir(projectDirPath);
   const entries = readDir(projectDir, into, read);
   if (!entries) return into;
-  into.dirs.push({ path: projectDir, role: 'project', projectDir });
-  const sessions: TranscriptFile[] = [];
-  const sidecars = new Map<string, string>();
-  for (const e of entries) {
-    const full = child(projectDir, e.name);
-    if (e.name.endsWith('.jsonl') && isFile(e, projectDir)) {
-      sessions.push({ path: full, kind: 'session', sessionId: e.name.slice(0, -'.jsonl'.length), projectDir });
-    } else if (!SKIP_DIRS.has(e.name) && isDir(e, projectDir)) {
-      const sidecar = listSessionDir(full, e.name, projectDir, into, read);
-      if (sidecar) sidecars.set(e.name, sidecar);
+  const found = fromEntries(entries, () => {
+    const sessions: TranscriptFile[] = [];
+    const sessionDirs: Array<{ path: string; sessionId: string }> = [];
+    for (const e of entries) {
+      const full = child(projectDir, e.name);
+      if (e.name.endsWith('.jsonl') && isFile(e, projectDir)) {
+        sessions.push({ path: full, kind: 'session', sessionId: e.name.slice(0, -'.jsonl'.length), projectDir });
+      } else if (!SKIP_DIRS.has(e.name) && isDir(e, projectDir)) {
+        sessionDirs.push({ path: full, sessionId: e.name });
+      }
     }
+    return { record: { path: projectDir, role: 'project', projectDir } satisfies ListedDir, sessions, sessionDirs };
+  });
+  into.dirs.push(found.record);
+  let sidecars: Map<string, string> | undefined;
+  for (const d of found.sessionDirs) {
+    const sidecar = listSessionDir(d.path, d.sessionId, projectDir, into, read);
+    if (sidecar) (sidecars ??= new Map()).set(d.sessionId, sidecar);
   }
   // Subagent files (added by listSessionDir above) come before their parents: when a parent's wrapped copy of a
   // subagent message ties with the subagent file's own copy, the subagent file's copy is the one kept.
-  for (const s of sessions) {
-    const sidecarPath = sidecars.get(s.sessionId);
-    into.files.push(sidecarPath ? { ...s, sidecarPath } : s);
+  for (const s of found.sessions) {
+    const sidecarPath = sidecars?.get(s.sessionId);
+    into.files.push(sidecarPath ? withSidecar(s, sidecarPath) : s);
   }
   return into;
+}
+
+const withSidecars = new WeakMap<TranscriptFile, TranscriptFile>();
+
+/** The conversation's file record with its custom-title sidecar (the same object while both stay as they are). */
+function withSidecar(session: TranscriptFile, sidecarPath: string): TranscriptFile {
+  let file = withSidecars.get(session);
+  if (file?.sidecarPath !== sidecarPath) {
+    file = { ...session, sidecarPath };
+    withSidecars.set(session, file);
+  }
+  return file;
 }
 
 /** Returns the custom-title sidecar path when the session folder has one. */
 function listSessionDir(dir: string, sessionId: string, projectDir: string, into: Listing, read: DirReader): string | undefined {
   const entries = readDir(dir, into, read);
   if (!entries) return undefined;
-  into.dirs.push({ path: dir, role: 'session', projectDir, sessionId });
-  let sidecar: string | undefined;
-  for (const e of entries) {
-    if (e.name === 'custom-title.json' && isFile(e, dir)) sidecar = child(dir, e.name);
-    else if (e.name === 'subagents' && isDir(e, dir)) listSubagents(child(dir, e.name), sessionId, projectDir, into, 0, read);
-    else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) listOtherTranscripts(child(dir, e.name), sessionId, projectDir, into, 1, read);
+  const found = fromEntries(entries, () => {
+    let sidecar: string | undefined;
+    const folders: Array<{ path: string; subagents: boolean }> = [];
+    for (const e of entries) {
+      if (e.name === 'custom-title.json' && isFile(e, dir)) sidecar = child(dir, e.name);
+      else if (e.name === 'subagents' && isDir(e, dir)) folders.push({ path: child(dir, e.name), subagents: true });
+      else if (!SKIP_DIRS.has(e.name) && isDir(e, dir)) folders.push({ path: child(dir, e.name), subagents: false });
+    }
+    return { record: { path: dir, role: 'session', projectDir, sessionId } satisfies ListedDir, sidecar, folders };
+  });
+  into.dirs.push(found.record);
+  for (const f of found.folders) {
+    if (f.subagents) listSubagents(f.path, sessionId, projectDir, into, 0, read);
+    else listOtherTranscripts(f.path, sessionId, projectDir, into, 1, read);
   }
-  return sidecar;
+  return found.sidecar;
 }
 
 function listSubagents(dir: string, sessionId: string, projectDir: string, into: Listing, depth: number, read: DirReader): void {
   const entries = readDir(dir, into, read);
   if (!entries) return;
-  into.dirs.push({ path: dir, role: 'subagents', projectDir, sessionId });
-  const metas = new Set<string>();
-  const agents: Array<{ name: string; agentId: string }> = [];
-  for (const e of entries) {
-    if (e.name.startsWith('agent-') && e.name.endsWith('.meta.json')) metas.add(e.name);
-    else if (e.name.startsWith('agent-') && e.name.endsWith('.jsonl') && isFile(e, dir)) {
-      agents.push({ name: e.name, agentId: e.name.slice('agent-'.length, -'.jsonl'.length) });
-    } else if (depth < MAX_NESTING && isDir(e, dir)) listSubagents(child(dir, e.name), sessionId, projectDir, into, depth + 1, read);
-  }
-  for (const a of agents) {
-    const metaName = `agent-${a.agentId}.meta.json`;
-    const metaPath = metas.has(metaName) ? child(dir, metaName) : undefined;
-    into.files.push({ path: child(dir, a.name), kind: 'subagent', sessionId, agentId: a.agentId, metaPath, projectDir });
-    if (metaPath && a.agentId) {
+  const found = fromEntries(entries, () => {
+    const metas = new Set<string>();
+    const agents: Array<{ name: string; agentId: string }> = [];
+    const nested: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('agent-') && e.name.endsWith('.meta.json')) metas.add(e.name);
+      else if (e.name.startsWith('agent-') && e.name.endsWith('.jsonl') && isFile(e, dir)) {
+        agents.push({ name: e.name, agentId: e.name.slice('agent-'.length, -'.jsonl'.length) });
+      } else if (depth < MAX_NESTING && isDir(e, dir)) nested.push(child(dir, e.name));
+    }
+    const files: TranscriptFile[] = agents.map((a) => {
+      const metaName = `agent-${a.agentId}.meta.json`;
+      const metaPath = metas.has(metaName) ? child(dir, metaName) : undefined;
+      return { path: child(dir, a.name), kind: 'subagent', sessionId, agentId: a.agentId, metaPath, projectDir };
+    });
+    return { record: { path: dir, role: 'subagents', projectDir, sessionId } satisfies ListedDir, nested, files };
+  });
+  into.dirs.push(found.record);
+  for (const n of found.nested) listSubagents(n, sessionId, projectDir, into, depth + 1, read);
+  for (const f of found.files) {
+    into.files.push(f);
+    if (f.metaPath && f.agentId) {
       let bySession = into.agentMeta.get(sessionId);
       if (!bySession) into.agentMeta.set(sessionId, (bySession = new Map()));
-      bySession.set(a.agentId, metaPath);
+      bySession.set(f.agentId, f.metaPath);
     }
   }
 }

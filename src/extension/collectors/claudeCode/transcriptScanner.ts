@@ -23,6 +23,7 @@ import {
   errorCode,
   listProjectDir,
   projectDirsOf,
+  sessionKeyOf,
   projectsRoots,
   type Listing,
   type TranscriptFile,
@@ -297,7 +298,7 @@ export class TranscriptScanner {
       stats.skippedLines += result.bad;
     }
     this.log.clear(f.path);
-    if (now - slot.mtime < ACTIVE_WINDOW_MS) active.add(`${f.projectDir}\0${f.sessionId}`);
+    if (now - slot.mtime < ACTIVE_WINDOW_MS) active.add(sessionKeyOf(f));
   }
 
   private reportListingProblems(listing: Listing): void {
