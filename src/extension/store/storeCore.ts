@@ -20,6 +20,7 @@ import { DatabaseFile, recoveryMessage } from './databaseFile';
 import type { Db } from './db';
 import { FileStateTable } from './fileStateTable';
 import { readMetaValue, writeMetaValue } from './metaTable';
+import { repriceIfPricesChanged, repriceStored } from './priceVersion';
 import { emptyDatabase, errorText, loadDatabaseFile } from './persistence';
 import { applyRetentionAfterMerge, pruneStoredBefore, RETENTION_META } from './retentionMeta';
 import type { DatabaseWriter } from './saver';
@@ -67,8 +68,6 @@ interface OpenState {
   /** The indexes a large import deferred, built when the store is idle or before a save. */
   indexBuild: IndexBuild;
 }
-
-const PRICE_VERSION_META = 'price_version';
 
 export class StoreCore implements StoreApi {
   // A failing listener must not break recording; it is reported once through the log channel.
@@ -144,7 +143,7 @@ export class StoreCore implements StoreApi {
       this.emit({ type: 'log', level: 'warn', message: recoveryMessage(loaded.recovery, 'open') });
       state.file?.markDirty();
     }
-    this.repriceIfPricesChanged(state);
+    repriceIfPricesChanged(state, this.announcer, (event) => this.emit(event));
     await state.file?.start(options);
     const result: OpenResult = { records: recorder.count(), priceProblems: problems, priceVersion: pricer.version };
     if (loaded.recovery) result.recovery = loaded.recovery;
@@ -190,12 +189,12 @@ export class StoreCore implements StoreApi {
     const { pricer, problems } = (this.options.createPricer ?? createPricer)(overrides);
     state.recorder.setPricer(pricer);
     state.pricer = pricer;
-    this.repriceIfPricesChanged(state);
+    repriceIfPricesChanged(state, this.announcer, (event) => this.emit(event));
     return { problems, priceVersion: pricer.version };
   }
 
   async reprice(): Promise<{ repriced: number }> {
-    return { repriced: this.repriceStored(await this.whenOpen()) };
+    return { repriced: repriceStored(await this.whenOpen(), this.announcer) };
   }
 
   async save(): Promise<SaveResult> {
@@ -207,13 +206,8 @@ export class StoreCore implements StoreApi {
     const state = await this.whenOpen();
     const file = state.file?.status() ?? { shared: false, writer: false, instanceId: null, epoch: null, callsNotOnDisk: 0 };
     const { recorder } = state;
-    return {
-      records: recorder.count(),
-      persistent: state.file !== null,
-      ...file,
-      storageProblem: this.trouble.current,
-      deferredIndexes: { pending: recorder.indexesDeferred, lastBuildMs: recorder.indexBuildMs },
-    };
+    const deferredIndexes = { pending: recorder.indexesDeferred, lastBuildMs: recorder.indexBuildMs };
+    return { records: recorder.count(), persistent: state.file !== null, ...file, storageProblem: this.trouble.current, deferredIndexes };
   }
 
   /** Reads the journal now instead of at the next notification (tests; a user's rescan). */
@@ -341,26 +335,6 @@ export class StoreCore implements StoreApi {
     if (inserted === 0 && updated === 0 && !renamed && !other) return;
     state.file?.markDirty();
     this.announcer.note(inserted, updated, renamed || other);
-  }
-
-  /** Stored costs always follow the current price table: a new table version or new overrides re-price history. */
-  private repriceIfPricesChanged(state: OpenState): void {
-    const version = state.recorder.priceVersion;
-    if (readMetaValue(state.db, PRICE_VERSION_META) === version) return;
-    const repriced = this.repriceStored(state);
-    if (repriced > 0) this.emit({ type: 'log', level: 'info', message: `Prices changed (${version}): re-priced ${repriced} stored calls.` });
-  }
-
-  /** Every stored call priced again with the recorder's prices, and the price version they follow kept. */
-  private repriceStored(state: OpenState): number {
-    const repriced = state.recorder.count() > 0 ? state.recorder.reprice() : 0;
-    writeMetaValue(state.db, PRICE_VERSION_META, state.recorder.priceVersion);
-    state.file?.markDirty();
-    if (repriced > 0) {
-      this.announcer.note(0, repriced);
-      this.announcer.flush();
-    }
-    return repriced;
   }
 
   /** Stop importing, final save (the writer's, confirmed by the lock), then hand the lock over. */
