@@ -46,7 +46,6 @@ export class IndexBuild {
   constructor(
     private readonly recorder: Recorder,
     private readonly emit: (event: StoreEvent) => void,
-    private readonly delayMs = INDEX_BUILD_DELAY_MS,
   ) {}
 
   schedule(): void {
@@ -54,7 +53,7 @@ export class IndexBuild {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.now();
-    }, this.delayMs);
+    }, INDEX_BUILD_DELAY_MS);
   }
 
   /** Builds them now if they are due (not during an import). */

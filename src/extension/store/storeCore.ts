@@ -344,6 +344,7 @@ export class StoreCore implements StoreApi {
     const state = this.state;
     if (!state) return;
     endBulkImport(state);
+    // No timed build on a database about to close: the final save builds the indexes first (beforeSnapshot).
     state.indexBuild.cancel();
     await state.file?.stop();
     this.state = null;
