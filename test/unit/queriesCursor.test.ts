@@ -78,21 +78,36 @@ describe('records after a cursor', () => {
     });
   }
 
-  it('by cost during a large import (the cost index is dropped until the store builds it after): the same pages, numbered and followed', () => {
-    const withIndex = cases.map((c) => numbered({ ...c, sort: 'cost' }).map((r) => r.id));
+  it('during a first import (every deferrable index dropped until the store builds them after): the same pages and dashboards', () => {
+    const dashboards = (): string =>
+      JSON.stringify([{ from: FROM - 86_400_000, to: TO + 86_400_000 }, { from: FROM + 86_400_000 + 17, to: TO - 3_600_000 - 5 }].flatMap((range) =>
+        [[], ['/p/one']].map((projects) =>
+          bench.queries.dashboard({ range, projects, timeZone: 'Asia/Kathmandu', granularity: 'hour', topBy: 'cost' }))));
+    const pages = (sort: 'time' | 'cost'): number[][] => cases.map((c) => numbered({ ...c, sort }).map((r) => r.id));
+    const withIndexes = { time: pages('time'), cost: pages('cost'), dashboards: dashboards() };
     assert.equal(bench.recorder.beginBulk(1_000_000), true);
     try {
-      assert.equal(bench.db.first("SELECT 1 FROM sqlite_master WHERE name = 'calls_cost'"), undefined, 'bulk mode drops the cost index');
-      cases.forEach((c, i) => {
-        const query = { ...c, sort: 'cost' as const };
-        assert.deepEqual(numbered(query).map((r) => r.id), withIndex[i], JSON.stringify(c));
-        assert.deepEqual(followed(query, 7).map((r) => r.id), withIndex[i], `${JSON.stringify(c)} followed`);
-      });
+      const left = bench.db.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls'").map((r) => String(r[0]));
+      assert.deepEqual(left.filter((name) => !name.startsWith('sqlite_autoindex')), [], 'a first import drops every index of calls');
+      for (const sort of ['time', 'cost'] as const) {
+        cases.forEach((c, i) => {
+          const query = { ...c, sort };
+          assert.deepEqual(numbered(query).map((r) => r.id), withIndexes[sort][i], `${sort} ${JSON.stringify(c)}`);
+          assert.deepEqual(followed(query, 7).map((r) => r.id), withIndexes[sort][i], `${sort} ${JSON.stringify(c)} followed`);
+        });
+      }
+      assert.equal(dashboards(), withIndexes.dashboards);
     } finally {
       bench.recorder.endBulk();
     }
+    assert.equal(bench.recorder.buildDeferredIndexes(1), true, 'one index at a time');
+    assert.equal(bench.recorder.indexesDeferred, true);
     assert.equal(bench.recorder.buildDeferredIndexes(), true);
-    assert.notEqual(bench.db.first("SELECT 1 FROM sqlite_master WHERE name = 'calls_cost'"), undefined, 'and builds it after');
+    assert.equal(bench.recorder.indexesDeferred, false);
+    for (const name of ['calls_ts', 'calls_consumer_ts', 'calls_key_hash', 'calls_cost']) {
+      assert.notEqual(bench.db.first('SELECT 1 FROM sqlite_master WHERE name = ?', [name]), undefined, `${name} built after`);
+    }
+    assert.equal(dashboards(), withIndexes.dashboards);
   });
 
   it('checks the cursor', () => {

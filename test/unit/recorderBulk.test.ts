@@ -26,9 +26,16 @@ function setup(): { db: Db; recorder: Recorder } {
   return { db, recorder: new Recorder(db, fakePricer()) };
 }
 
-/** The indexes a large import drops and builds again at its end (dedup's key hash, the cost order of records). */
+/** The indexes every large import drops and builds again after it (dedup's key hash, the cost order of records). */
 function hasKeyIndex(db: Db): boolean {
   const names = db.all("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('calls_key_hash', 'calls_cost')");
+  assert.notEqual(names.length, 1, 'both or neither');
+  return names.length === 2;
+}
+
+/** The indexes a first import (into an almost empty store) drops as well. */
+function hasTimeIndexes(db: Db): boolean {
+  const names = db.all("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('calls_ts', 'calls_consumer_ts')");
   assert.notEqual(names.length, 1, 'both or neither');
   return names.length === 2;
 }
@@ -70,6 +77,7 @@ describe('bulk mode', () => {
 
     assert.equal(bulk.recorder.beginBulk(later.length), true);
     assert.equal(hasKeyIndex(bulk.db), false, 'the key and cost indexes are dropped during bulk mode');
+    assert.equal(hasTimeIndexes(bulk.db), false, 'and the time indexes, since the store held little before');
     const bulkResult = recordInBatches(bulk.recorder, later.slice(0, 2500), 250);
     bulk.recorder.endBulk();
     assert.equal(bulk.recorder.inBulk, false);
@@ -91,6 +99,7 @@ describe('bulk mode', () => {
     assert.equal(rowsByKey(bulk.db).length, dedupReference([...earlier, ...later]).size);
     assert.equal(rollups(bulk.db), rollups(plain.db));
     assert.equal(hasKeyIndex(bulk.db), true, 'the key and cost indexes are back');
+    assert.equal(hasTimeIndexes(bulk.db), true, 'and the time indexes');
     assert.equal(bulk.recorder.indexesDeferred, false);
     assert.ok((bulk.recorder.indexBuildMs ?? -1) >= 0);
     // Dedup after the build goes through the index again.
@@ -112,6 +121,25 @@ describe('bulk mode', () => {
     assert.equal(recorder.buildDeferredIndexes(), true);
     assert.equal(hasKeyIndex(db), true);
     assert.equal(recorder.count(), dedupReference([...first, ...second]).size);
+  });
+
+  it('keeps the time and consumer indexes when the store already held more than a first import', () => {
+    const { db, recorder } = setup();
+    const stored = randomCalls(31, 10_001, FROM, TO).map((c, i) => ({ ...c, key: `msg_stored_${i}` }));
+    for (let i = 0; i < stored.length; i += 2_000) recorder.record(stored.slice(i, i + 2_000));
+    assert.equal(recorder.count(), 10_001);
+    assert.equal(recorder.beginBulk(20_000), true);
+    assert.equal(hasKeyIndex(db), false);
+    assert.equal(hasTimeIndexes(db), true, 'queries keep their time index during the import');
+    recorder.record(randomCalls(32, 200, FROM, TO));
+    recorder.endBulk();
+    assert.equal(recorder.buildDeferredIndexes(1), true);
+    const built = db.all("SELECT name FROM sqlite_master WHERE name IN ('calls_key_hash', 'calls_cost')").map((r) => String(r[0]));
+    assert.deepEqual(built, ['calls_key_hash'], 'one index per call: the key-hash index first, then the cost index');
+    assert.equal(recorder.buildDeferredIndexes(1), true);
+    assert.equal(hasKeyIndex(db), true);
+    assert.equal(recorder.indexesDeferred, false);
+    assert.equal(recorder.buildDeferredIndexes(), false);
   });
 
   it('is declined when the table already holds more rows than the import is expected to bring', () => {

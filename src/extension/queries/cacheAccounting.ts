@@ -11,6 +11,7 @@
 import type { Pricer } from '../pricing';
 import { BUCKET_MS } from '../store/buckets';
 import { num, numOrNull, strOrNull, type Db, type SqlValue } from '../store/db';
+import { indexedBy } from '../store/schema';
 import type { CacheStats } from '../../shared/queries';
 import { addFilter, type Fact, type FactFilter } from './facts';
 
@@ -57,9 +58,9 @@ interface Group {
   output: number;
 }
 
-const ROWS_OF_GROUP = `
+const rowsOfGroup = (db: Db): string => `
 SELECT c.ts, c.input, c.cache_write_5m, c.cache_write_1h, c.cache_read, c.output, c.web_search, sp.text, geo.text, c.cost_nanos
-FROM calls c INDEXED BY calls_consumer_ts
+FROM calls c ${indexedBy(db, 'calls_consumer_ts')}
 LEFT JOIN labels sp ON sp.id = c.speed_id
 LEFT JOIN labels geo ON geo.id = c.inference_geo_id
 WHERE c.consumer_id = ? AND c.ts >= ? AND c.ts < ? AND c.model_id = ? AND c.source = ? AND c.cost_nanos IS NOT NULL`;
@@ -192,7 +193,7 @@ export class CacheAccountant {
     const split: Split = { readCost: 0, readAtInput: 0, writeCost: 0, writeAtInput: 0 };
     const unsplitBefore = this.unsplitCalls;
     const model = this.modelName(g.modelId);
-    const where = [ROWS_OF_GROUP];
+    const where = [rowsOfGroup(this.db)];
     const params: SqlValue[] = [g.consumerId, g.from, g.to, g.modelId, g.source];
     const extra: string[] = [];
     addFilter('c', { projectIdsJson: this.filter.projectIdsJson }, extra, params);

@@ -9,7 +9,7 @@ import { num, str, type Db, type Row, type SqlValue } from '../store/db';
 import { sourceCode } from '../store/sourceCodes';
 import { consumersMatching } from './consumerSearch';
 import { readRecordRow, ROW_JOINS, ROW_SELECT } from './recordRows';
-import { foldName, hasCostIndex } from '../store/schema';
+import { foldName, hasIndex, indexedBy, type CallIndex } from '../store/schema';
 import { addFilter, countsByBucket, totalsOver, type FactFilter } from './facts';
 import { planFor, planRange } from './rangePlan';
 import { pageAfter, checkCursor } from './recordCursor';
@@ -81,7 +81,7 @@ function pageByTime(
   addFilter('c', filter, where, params);
   params.push(pageSize, offset - before);
   return db.all(
-    `${ROW_SELECT} FROM calls c INDEXED BY calls_ts ${ROW_JOINS}
+    `${ROW_SELECT} FROM calls c ${indexedBy(db, 'calls_ts')} ${ROW_JOINS}
      WHERE ${where.join(' AND ')} ORDER BY c.ts DESC, c.id DESC LIMIT ? OFFSET ?`,
     params,
   );
@@ -106,13 +106,13 @@ function pageByCost(
   // index about the matching rows, through the time index every call in the range (counted from the roll-ups).
   const viaCostIndex = (4 * (offset + pageSize) * rowsInTable) / Math.max(1, matching);
   const viaRange = byConsumer || !filtered ? matching : totalsOver(db, planRange(range)).calls;
-  const index = viaCostIndex < viaRange && hasCostIndex(db) ? 'calls_cost' : byConsumer ? 'calls_consumer_ts' : 'calls_ts';
+  const index: CallIndex = viaCostIndex < viaRange && hasIndex(db, 'calls_cost') ? 'calls_cost' : byConsumer ? 'calls_consumer_ts' : 'calls_ts';
   const where = ['c.ts >= ?', 'c.ts < ?'];
   const params: SqlValue[] = [range.from, range.to];
   addFilter('c', filter, where, params);
   params.push(pageSize, offset);
   return db.all(
-    `${ROW_SELECT} FROM calls c INDEXED BY ${index} ${ROW_JOINS}
+    `${ROW_SELECT} FROM calls c ${indexedBy(db, index)} ${ROW_JOINS}
      WHERE ${where.join(' AND ')} ORDER BY c.cost_nanos DESC, c.id DESC LIMIT ? OFFSET ?`,
     params,
   );

@@ -7,7 +7,7 @@ import type { Pricer } from '../pricing';
 import type { RecordResult } from '../store/storeApi';
 import type { Db, SqlValue } from '../store/db';
 import { sourceCode } from '../store/sourceCodes';
-import { BULK_DEFERRED_INDEXES_SQL, DROP_BULK_DEFERRED_INDEXES_SQL } from '../store/schema';
+import { DEFERRABLE_INDEXES, type DeferrableIndex } from '../store/schema';
 import { BulkKeys } from './bulkKeys';
 import { keyHash } from './keyHash';
 import { Interner } from './interning';
@@ -37,6 +37,8 @@ const INSERT_ONE_SQL = insertSql(1);
 const KEY_HASH_COLUMN = CALL_COLUMNS.indexOf('key_hash');
 /** SQLite's page cache during a bulk import: 8 MiB (negative: KiB). */
 const BULK_CACHE_SIZE = -8192;
+/** A store holding at most this many calls when a large import begins gets its first import (DEFERRABLE_INDEXES). */
+const FIRST_IMPORT_MAX_ROWS = 10_000;
 
 /** What we know about one key during a batch. */
 interface KeyState {
@@ -58,6 +60,10 @@ export class Recorder {
   /** A large import is on (beginBulk … endBulk). */
   private importing = false;
   private cacheBeforeBulk: number | undefined;
+  /** Indexes the import dropped and not built yet, in build order (schema.ts DEFERRABLE_INDEXES). */
+  private deferred: DeferrableIndex[] = [];
+  /** Time spent so far building the current round of deferred indexes. */
+  private buildingMs = 0;
   private lastIndexBuildMs: number | null = null;
 
   constructor(
@@ -119,18 +125,23 @@ export class Recorder {
 
   /**
    * A large import of about `expectedCalls` calls begins: until the import's indexes are built again
-   * (buildDeferredIndexes, after endBulk), the key-hash and cost indexes are dropped (schema.ts
-   * BULK_DEFERRED_INDEXES_SQL) and dedup finds stored copies through an in-memory map of every row's hash, which is
-   * cheaper than keeping the indexes up to date row by row. Worth it only when the import is large next to what is
-   * stored (the map and the rebuilt indexes cost in proportion to the whole table); returns whether bulk mode is on.
+   * (buildDeferredIndexes, after endBulk), the indexes schema.ts DEFERRABLE_INDEXES lists are dropped — the key-hash
+   * and cost indexes always, the time and consumer indexes too when the store held almost nothing before — and
+   * dedup finds stored copies through an in-memory map of every row's hash, which is cheaper than keeping the indexes
+   * up to date row by row. Worth it only when the import is large next to what is stored (the map and the rebuilt
+   * indexes cost in proportion to the whole table); returns whether bulk mode is on.
    */
   beginBulk(expectedCalls: number): boolean {
     if (this.importing) return true;
     if (!this.bulk) {
-      if (!(expectedCalls > 0) || this.count() > expectedCalls) return false;
+      const stored = this.count();
+      if (!(expectedCalls > 0) || stored > expectedCalls) return false;
       const keys = new BulkKeys();
       this.db.each('SELECT key_hash, id FROM calls', [], (row) => keys.add(row[0] as number, row[1] as number));
-      this.db.exec(DROP_BULK_DEFERRED_INDEXES_SQL);
+      const drop = DEFERRABLE_INDEXES.filter((index) => !index.firstImportOnly || stored <= FIRST_IMPORT_MAX_ROWS);
+      this.db.exec(drop.map((index) => `DROP INDEX IF EXISTS ${index.name};`).join(' '));
+      this.deferred = drop;
+      this.buildingMs = 0;
       this.bulk = keys;
     }
     // Without the random-access key index, appends and the other indexes do as well with a small page cache (the
@@ -143,10 +154,10 @@ export class Recorder {
   }
 
   /**
-   * The large import ended. Its indexes are not built yet: that is one sort per index on the whole table (~0.5 s at
-   * 176k calls) and nothing the import's results need — the dashboard reads roll-ups and the time index, dedup keeps
-   * using the map, records by cost sort without the cost index — so the store builds them a moment later, when it is
-   * idle (buildDeferredIndexes), and the import is done that much sooner.
+   * The large import ended. Its indexes are not built yet: that is one sort per index on the whole table (~0.2 s
+   * each at 176k calls) and nothing the import's results need — the dashboard reads roll-ups (and the table, while the
+   * time index is missing), dedup keeps using the map, records by cost sort without the cost index — so the store
+   * builds them a moment later, when it is idle (buildDeferredIndexes), and the import is done that much sooner.
    */
   endBulk(): void {
     if (!this.importing) return;
@@ -160,26 +171,35 @@ export class Recorder {
     return this.importing;
   }
 
-  /** A large import ended and its indexes are still to build. */
+  /** A large import ended and some of its indexes are still to build. */
   get indexesDeferred(): boolean {
-    return this.bulk !== undefined && !this.importing;
+    return this.deferred.length > 0 && !this.importing;
   }
 
-  /** How long the last build of deferred indexes took (ms); null before any. */
+  /** How long the last complete build of deferred indexes took (ms, all of them); null before any. */
   get indexBuildMs(): number | null {
     return this.lastIndexBuildMs;
   }
 
   /**
-   * Builds the indexes a large import left out, in one pass each, and goes back to dedup through the key-hash index.
-   * Does nothing during an import or when nothing is deferred; returns whether it built them.
+   * Builds up to `count` of the indexes a large import left out, one pass each, in DEFERRABLE_INDEXES order; once
+   * the key-hash index is back, dedup goes through it again. Does nothing during an import or when nothing is
+   * deferred; returns whether it built any.
    */
-  buildDeferredIndexes(): boolean {
+  buildDeferredIndexes(count = Infinity): boolean {
     if (!this.indexesDeferred) return false;
-    const started = performance.now();
-    this.db.exec(BULK_DEFERRED_INDEXES_SQL);
-    this.bulk = undefined;
-    this.lastIndexBuildMs = performance.now() - started;
+    for (let built = 0; built < count && this.deferred.length > 0; built++) {
+      const index = this.deferred[0];
+      const started = performance.now();
+      this.db.exec(index.sql);
+      this.buildingMs += performance.now() - started;
+      this.deferred.shift();
+      if (index.name === 'calls_key_hash') this.bulk = undefined;
+    }
+    if (this.deferred.length === 0) {
+      this.bulk = undefined;
+      this.lastIndexBuildMs = this.buildingMs;
+    }
     return true;
   }
 

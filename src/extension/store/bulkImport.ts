@@ -39,7 +39,10 @@ export function endBulkImport({ recorder, file, indexBuild }: BulkParts): void {
   file?.saver.hold(false);
 }
 
-/** Builds the indexes a large import deferred (Recorder.buildDeferredIndexes): on a timer, or now (before a save). */
+/**
+ * Builds the indexes a large import deferred (Recorder.buildDeferredIndexes): on a timer, one index per turn of the
+ * worker's event loop so a request that arrives meanwhile waits for one sort at most, or all at once (before a save).
+ */
 export class IndexBuild {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -50,26 +53,35 @@ export class IndexBuild {
 
   schedule(): void {
     if (this.timer || !this.recorder.indexesDeferred) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.now();
-    }, INDEX_BUILD_DELAY_MS);
+    this.timer = setTimeout(() => this.step(), INDEX_BUILD_DELAY_MS);
   }
 
-  /** Builds them now if they are due (not during an import). */
+  /** Builds every index still due now (not during an import). */
   now(): void {
     this.cancel();
-    try {
-      if (this.recorder.buildDeferredIndexes()) {
-        this.emit({ type: 'log', level: 'info', message: `Built the import's deferred indexes in ${Math.round(this.recorder.indexBuildMs ?? 0)} ms.` });
-      }
-    } catch (e: unknown) {
-      this.emit({ type: 'log', level: 'error', message: `Could not build the dedup and cost indexes after the import (${errorText(e)}); they are built at the next start.` });
-    }
+    this.build(Infinity);
   }
 
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private step(): void {
+    this.timer = undefined;
+    if (this.build(1) && this.recorder.indexesDeferred) this.timer = setTimeout(() => this.step(), 0);
+  }
+
+  /** False when a build failed (reported; the next save or open tries again). */
+  private build(count: number): boolean {
+    try {
+      if (this.recorder.buildDeferredIndexes(count) && !this.recorder.indexesDeferred) {
+        this.emit({ type: 'log', level: 'info', message: `Built the import's deferred indexes in ${Math.round(this.recorder.indexBuildMs ?? 0)} ms.` });
+      }
+      return true;
+    } catch (e: unknown) {
+      this.emit({ type: 'log', level: 'error', message: `Could not build the indexes the import deferred (${errorText(e)}); the next save or start builds them.` });
+      return false;
+    }
   }
 }
