@@ -14,7 +14,12 @@ export const RECORD_CHUNK_CALLS = 500;
 
 /** Records the batch; a rejected call's index is its position in the whole batch. */
 export function recordInChunks(sink: CallSink, lists: readonly CallList[]): RecordResult {
-  return sink.transaction ? sink.transaction(() => recordChunks(sink, lists)) : recordChunks(sink, lists);
+  return inTransaction(sink, () => recordChunks(sink, lists));
+}
+
+/** Runs `fn` as one transaction of the sink's store, when it offers them. */
+export function inTransaction<T>(sink: CallSink, fn: () => T): T {
+  return sink.transaction ? sink.transaction(fn) : fn();
 }
 
 function recordChunks(sink: CallSink, lists: readonly CallList[]): RecordResult {

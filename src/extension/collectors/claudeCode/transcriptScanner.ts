@@ -11,7 +11,7 @@ import { CONFIRM_MS, DirCache } from './dirCache';
 import { FileDecisions } from './fileDecisions';
 import type { KnownFile } from './fileReadState';
 import { callCount, type CallList } from './callPacking';
-import { recordInChunks } from './chunkedRecording';
+import { inTransaction, recordInChunks } from './chunkedRecording';
 import { MetaCache, type ReadPiece } from './fileReader';
 import { OrderedReads, type Slot } from './orderedReads';
 import { ProgressReporter } from './progressReporter';
@@ -328,12 +328,16 @@ export class TranscriptScanner {
       }
       if (result.inserted + result.updated > 0) this.deps.onRecorded(result);
     }
-    for (const r of b.renames) this.deps.sink.renameConsumer(r.key, r.name);
-    for (const p of b.states) {
-      if (this.failedPaths.has(p.path)) continue;
-      this.deps.fileState.set(p.path, p.encoded);
-      this.decisions.stored(p.path, p.encoded, p.known);
-    }
+    // Renames and offsets in one transaction too: each statement on its own is a commit, and SQLite writes every page
+    // a commit changed (a first import stores thousands of read states).
+    inTransaction(this.deps.sink, () => {
+      for (const r of b.renames) this.deps.sink.renameConsumer(r.key, r.name);
+      for (const p of b.states) {
+        if (this.failedPaths.has(p.path)) continue;
+        this.deps.fileState.set(p.path, p.encoded);
+        this.decisions.stored(p.path, p.encoded, p.known);
+      }
+    });
   }
 
   /** Forgets read state of files that are gone (their records stay: Claude Code deletes old transcripts). */
