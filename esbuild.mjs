@@ -5,6 +5,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { buildWasm } from './scripts/build-wasm.mjs';
+import { sqlJsFileGrowth } from './scripts/sqljs-file-growth.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -36,7 +37,8 @@ const common = {
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// The node bundles carry sql.js with its in-memory file doubling as it grows (see scripts/sqljs-file-growth.mjs).
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [problemMatcherLog, sqlJsFileGrowth] };
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'] },
