@@ -194,6 +194,7 @@ describe('timestamps', () => {
       assert.equal(timestampMs(s), Date.parse(s), s);
     }
     assert.equal(timestampMs('2100-02-29T00:00:00.000Z'), undefined, '2100 is not a leap year');
+    assert.equal(timestampMs('2026-11-20T14:03:1\u0130.000Z'), undefined, 'a character beyond ASCII is no digit, whatever its low byte');
     assert.equal(timestampMs('2026-11-20T14:03:12Z'), Date.UTC(2026, 10, 20, 14, 3, 12), 'other ISO forms go through Date.parse');
   });
 });

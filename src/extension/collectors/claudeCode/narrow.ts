@@ -20,10 +20,19 @@ export function anyString(value: unknown): string | undefined {
 export function timestampMs(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length < 10 || value.length > 40) return undefined;
   // Claude Code's own form is read exactly (Date.parse would roll 2026-02-30 over into March).
-  if (value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) return utcIsoMs((i) => value.charCodeAt(i));
+  if (value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) {
+    for (let i = 0; i < 24; i++) {
+      const c = value.charCodeAt(i);
+      isoText[i] = c < 0x80 ? c : 0; // 0 fails every check of the form: 'İ' must not pass for '0' (U+0130 & 0xFF)
+    }
+    return utcIsoMs(isoText, 0);
+  }
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+/** A string timestamp's characters as bytes (non-ASCII ones as 0), for utcIsoMs. */
+const isoText = new Uint8Array(24);
 
 /**
  * timestampMs of the ASCII text [from, from + 24) of `bytes`, without making a string of it, when the text has the
@@ -31,20 +40,23 @@ export function timestampMs(value: unknown): number | undefined {
  */
 export function isoBytesMs(bytes: Uint8Array, from: number): number | undefined | null {
   if (bytes[from + 10] !== 84 || bytes[from + 23] !== 90) return null;
-  return utcIsoMs((i) => bytes[from + i]);
+  return utcIsoMs(bytes, from);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.sssZ` (what Claude Code writes), its i-th character code given by `at`; undefined for anything else. */
-function utcIsoMs(at: (i: number) => number): number | undefined {
-  if (at(4) !== 45 || at(7) !== 45 || at(10) !== 84 || at(13) !== 58) return undefined;
-  if (at(16) !== 58 || at(19) !== 46 || at(23) !== 90) return undefined;
-  const year = digits(at, 0, 4);
-  const month = digits(at, 5, 2);
-  const day = digits(at, 8, 2);
-  const hour = digits(at, 11, 2);
-  const minute = digits(at, 14, 2);
-  const second = digits(at, 17, 2);
-  const milli = digits(at, 20, 3);
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` (what Claude Code writes) at `from` in `text`; undefined for anything else. Read from
+ * the bytes directly (every line's timestamp passes here): no closure per call, no string.
+ */
+function utcIsoMs(text: Uint8Array, from: number): number | undefined {
+  if (text[from + 4] !== 45 || text[from + 7] !== 45 || text[from + 10] !== 84 || text[from + 13] !== 58) return undefined;
+  if (text[from + 16] !== 58 || text[from + 19] !== 46 || text[from + 23] !== 90) return undefined;
+  const year = digits(text, from, 4);
+  const month = digits(text, from + 5, 2);
+  const day = digits(text, from + 8, 2);
+  const hour = digits(text, from + 11, 2);
+  const minute = digits(text, from + 14, 2);
+  const second = digits(text, from + 17, 2);
+  const milli = digits(text, from + 20, 3);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) return undefined;
   return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli;
@@ -69,10 +81,10 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function digits(at: (i: number) => number, from: number, count: number): number {
+function digits(text: Uint8Array, from: number, count: number): number {
   let n = 0;
   for (let i = from; i < from + count; i++) {
-    const d = at(i) - 48;
+    const d = text[i] - 48;
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
   }
