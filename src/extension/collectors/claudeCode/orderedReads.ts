@@ -4,7 +4,7 @@
  * threads while this thread records; whenever the next file is not ready, this thread parses a small file further
  * ahead itself rather than wait. Without threads, every file is parsed here, in order.
  */
-import type { CallList } from './callPacking';
+import { callsOf, packCalls, type CallList } from './callPacking';
 import type { ReadJob, ReadPiece, ReadResult } from './fileReader';
 import { readTranscriptFile } from './fileReader';
 import type { AgentMeta } from './names';
@@ -197,7 +197,10 @@ export class OrderedReads {
       slot.result = await readTranscriptFile(slot.job, {
         onPiece: (piece) => {
           if (slot.streaming) this.host.take(slot, piece);
-          else keepPiece(slot, piece);
+          // A file parsed out of turn waits for the files before it (a reader thread's whole batch): its calls wait
+          // packed, as a reader thread's do, rather than as objects the garbage collector would move to its old
+          // generation.
+          else keepPiece(slot, { ...piece, calls: packCalls(callsOf(piece.calls)) });
         },
         pause: () => this.host.pause(),
         stopped: () => this.host.abandoned(),
