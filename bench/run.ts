@@ -6,7 +6,7 @@
  *   --mb <n>           corpus size in MB (default 1024; env BENCH_CORPUS_MB)
  *   --calls <n>        stored calls for the query and save figures (default 1,000,000)
  *   --runs <n>         repetitions of each query (median reported)
- *   --rounds <n>       cold imports, each right after a ccusage run on the same files (default 3; medians reported)
+ *   --rounds <n>       cold imports, each right after a ccusage run on the same files (default 5; medians reported)
  *   --no-package       skip `npm run package` (the .vsix size)
  *   --keep             keep the temp database folder
  *
@@ -39,7 +39,8 @@ const targetCalls = option('--calls') ?? (quick ? 100_000 : 1_000_000);
 const runs = option('--runs') ?? (quick ? 7 : 15);
 const appendRuns = quick ? 3 : 5;
 /** Cold-import rounds: ccusage then ours, alternating, so a slow spell of a shared machine hits both sides. */
-const rounds = option('--rounds') ?? (quick ? 1 : 3);
+// Five: a median of three moved by ±0.1 in the ratio from run to run on this shared machine.
+const rounds = option('--rounds') ?? (quick ? 1 : 5);
 const debounceMs = 150;
 
 const log = (s: string): void => console.log(`· ${s}`);
