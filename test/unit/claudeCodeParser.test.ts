@@ -233,6 +233,15 @@ describe('attribution', () => {
     return ctx.drain().calls;
   };
 
+  it('keys a call without a message id or request id by its line uuid (a wrapped copy: the inner line\'s)', () => {
+    const bare = { ...call({ uuid: 'u-bare' }), requestId: undefined };
+    (bare.message as Record<string, unknown>).id = undefined;
+    const inner = { ...call({ uuid: 'u-inner', ts: TS + 10 }), requestId: undefined };
+    (inner.message as Record<string, unknown>).id = undefined;
+    const wrapped = { type: 'progress', uuid: 'u-outer', parentUuid: null, isSidechain: false, cwd: '/home/dev/app', sessionId: 'sess-1', data: { type: 'agent_progress', agentId: 'ag1', message: inner }, timestamp: new Date(TS + 20).toISOString() };
+    assert.deepEqual(feed([bare, wrapped, call({ uuid: 'u-ided' })]).map((c) => c.key), ['uuid:u-bare', 'uuid:u-inner', 'msg_1']);
+  });
+
   it('counts a call between a compact boundary and the summary as memory', () => {
     const calls = feed([
       userLine(ENV, { ts: TS - 9000, uuid: 'a', parentUuid: null, content: 'Long task' }),

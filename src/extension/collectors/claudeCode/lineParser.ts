@@ -26,7 +26,6 @@ export interface Envelope {
   cwd?: string;
   entrypoint?: string;
   sessionKind?: string;
-  uuid?: string;
   /** The line is a copy wrapped in a parent's `progress` line (`data.message`). */
   wrapped: boolean;
 }
@@ -34,6 +33,8 @@ export interface Envelope {
 export interface ApiCallFacts {
   id?: string;
   requestId?: string;
+  /** The line's uuid, read only when the message has neither an id nor a request id (it is then the call's key). */
+  uuid?: string;
   model: string;
   ts: number;
   usage: UsageFacts;
@@ -238,7 +239,6 @@ function envelope(v: LineFields, obj: number, wrapped: boolean): Envelope {
     cwd: shortString(v.value(obj, F.cwd), 4096),
     entrypoint: shortString(v.value(obj, F.entrypoint), 64),
     sessionKind: shortString(v.value(obj, F.sessionKind), 64),
-    uuid: shortString(v.value(obj, F.uuid)),
     wrapped,
   };
 }
@@ -253,11 +253,11 @@ function assistantLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
   const usage = usageFacts(v, v.child(message, F.usage));
   if (typeof usage === 'string') return { kind: 'bad', reason: usage };
   if (env.ts === undefined) return { kind: 'bad', reason: 'assistant line without a valid timestamp' };
-  return {
-    kind: 'call',
-    env,
-    call: { id: shortString(v.value(message, F.id)), requestId: shortString(v.value(obj, F.requestId)), model, ts: env.ts, usage },
-  };
+  const id = shortString(v.value(message, F.id));
+  const requestId = shortString(v.value(obj, F.requestId));
+  // Decoded only when it is needed: every line has one, and few calls lack both ids.
+  const uuid = id === undefined && requestId === undefined ? shortString(v.value(obj, F.uuid)) : undefined;
+  return { kind: 'call', env, call: { id, requestId, uuid, model, ts: env.ts, usage } };
 }
 
 function userLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
@@ -295,7 +295,6 @@ function progressLine(v: LineFields, obj: number): ParsedLine {
     ts: own.ts ?? outer.ts,
     isSidechain: true,
     agentId: shortString(v.value(data, F.agentId)) ?? own.agentId,
-    uuid: own.uuid,
   };
   const innerType = v.value(inner, F.type);
   if (innerType === 'assistant') return assistantLine(v, inner, env);

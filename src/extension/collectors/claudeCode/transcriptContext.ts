@@ -247,7 +247,7 @@ export class TranscriptContext {
 
   private onCall(env: Envelope, call: ApiCallFacts): string | undefined {
     this.noteSession(env);
-    const key = call.id ?? call.requestId ?? (env.uuid ? `uuid:${env.uuid}` : undefined);
+    const key = call.id ?? call.requestId ?? (call.uuid ? `uuid:${call.uuid}` : undefined);
     if (!key) return 'assistant message without an id';
     const chain = this.chain(env);
     let open = chain.o;
