@@ -234,9 +234,9 @@ describe('attribution', () => {
   };
 
   it('keys a call without a message id or request id by its line uuid (a wrapped copy: the inner line\'s)', () => {
-    const bare = { ...call({ uuid: 'u-bare' }), requestId: undefined };
+    const bare: Record<string, unknown> = { ...call({ uuid: 'u-bare' }), requestId: undefined };
     (bare.message as Record<string, unknown>).id = undefined;
-    const inner = { ...call({ uuid: 'u-inner', ts: TS + 10 }), requestId: undefined };
+    const inner: Record<string, unknown> = { ...call({ uuid: 'u-inner', ts: TS + 10 }), requestId: undefined };
     (inner.message as Record<string, unknown>).id = undefined;
     const wrapped = { type: 'progress', uuid: 'u-outer', parentUuid: null, isSidechain: false, cwd: '/home/dev/app', sessionId: 'sess-1', data: { type: 'agent_progress', agentId: 'ag1', message: inner }, timestamp: new Date(TS + 20).toISOString() };
     assert.deepEqual(feed([bare, wrapped, call({ uuid: 'u-ided' })]).map((c) => c.key), ['uuid:u-bare', 'uuid:u-inner', 'msg_1']);
