@@ -1,5 +1,5 @@
 // A large import leaves the dedup and cost indexes out until the store is idle after it (a first import, into an empty
-// store, the time and consumer indexes too): the store answers (and deduplicates) meanwhile, builds them on a timer,
+// store, the consumer index too): the store answers (and deduplicates) meanwhile, builds them on a timer,
 // and never saves a file without them once the import is over.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

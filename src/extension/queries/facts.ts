@@ -8,7 +8,6 @@
  */
 import { BUCKET_MS } from '../store/buckets';
 import { num, type Db, type SqlValue } from '../store/db';
-import { indexedBy } from '../store/schema';
 import type { RangePlan } from './rangePlan';
 
 export interface Measures {
@@ -95,7 +94,7 @@ export function eachFact(db: Db, plan: RangePlan, onFact: (fact: Fact) => void, 
   for (const span of plan.rawSpans) {
     const { where, params } = spanWhere('c', span, filter);
     db.each(
-      `SELECT c.ts, c.source, c.consumer_id, c.model_id, ${MEASURES_ROW} FROM calls c ${indexedBy(db, 'calls_ts')} WHERE ${where}`,
+      `SELECT c.ts, c.source, c.consumer_id, c.model_id, ${MEASURES_ROW} FROM calls c INDEXED BY calls_ts WHERE ${where}`,
       params,
       (row) => onFact(readFact(row, num(row[0]), false)),
     );
@@ -112,7 +111,7 @@ export function totalsOver(db: Db, plan: RangePlan, filter: FactFilter = {}): Me
   }
   for (const span of plan.rawSpans) {
     const { where, params } = spanWhere('c', span, filter);
-    const row = db.first(`SELECT ${SUMS_ROW} FROM calls c ${indexedBy(db, 'calls_ts')} WHERE ${where}`, params);
+    const row = db.first(`SELECT ${SUMS_ROW} FROM calls c INDEXED BY calls_ts WHERE ${where}`, params);
     if (row) addMeasures(total, readMeasures(row, 0));
   }
   return total;
@@ -132,7 +131,7 @@ export function unpricedModelIds(db: Db, plan: RangePlan, filter: FactFilter = {
   for (const span of plan.rawSpans) {
     const { where, params } = spanWhere('c', span, filter);
     db.each(
-      `SELECT DISTINCT c.model_id FROM calls c ${indexedBy(db, 'calls_ts')} WHERE ${where} AND c.cost_nanos IS NULL`,
+      `SELECT DISTINCT c.model_id FROM calls c INDEXED BY calls_ts WHERE ${where} AND c.cost_nanos IS NULL`,
       params,
       (row) => ids.add(num(row[0])),
     );
@@ -144,8 +143,8 @@ export function unpricedModelIds(db: Db, plan: RangePlan, filter: FactFilter = {
 export function firstAndLast(db: Db, range: { from: number; to: number }, filter: FactFilter = {}): { firstTs: number | null; lastTs: number | null } {
   if (!(range.to > range.from)) return { firstTs: null, lastTs: null };
   const { where, params } = spanWhere('c', range, filter);
-  const first = db.first(`SELECT c.ts FROM calls c ${indexedBy(db, 'calls_ts')} WHERE ${where} ORDER BY c.ts LIMIT 1`, params);
-  const last = db.first(`SELECT c.ts FROM calls c ${indexedBy(db, 'calls_ts')} WHERE ${where} ORDER BY c.ts DESC LIMIT 1`, params);
+  const first = db.first(`SELECT c.ts FROM calls c INDEXED BY calls_ts WHERE ${where} ORDER BY c.ts LIMIT 1`, params);
+  const last = db.first(`SELECT c.ts FROM calls c INDEXED BY calls_ts WHERE ${where} ORDER BY c.ts DESC LIMIT 1`, params);
   return { firstTs: first ? num(first[0]) : null, lastTs: last ? num(last[0]) : null };
 }
 
@@ -167,13 +166,13 @@ export function countsByBucket(db: Db, plan: RangePlan, filter: FactFilter): Arr
     const params: SqlValue[] = [span.from, span.to];
     addFilter('c', filter, where, params);
     if (span.to - span.from <= BUCKET_MS) {
-      const count = num(db.first(`SELECT COUNT(*) FROM calls c ${indexedBy(db, 'calls_ts')} WHERE ${where.join(' AND ')}`, params)?.[0]);
+      const count = num(db.first(`SELECT COUNT(*) FROM calls c INDEXED BY calls_ts WHERE ${where.join(' AND ')}`, params)?.[0]);
       if (count > 0) out.push({ from: span.from, to: span.to, count });
       continue;
     }
     // A long span read from rows (a project filter): counted per bucket, so a deep page still reads only its buckets.
     db.each(
-      `SELECT c.ts - ((c.ts % ${BUCKET_MS}) + ${BUCKET_MS}) % ${BUCKET_MS} AS b, COUNT(*) FROM calls c ${indexedBy(db, 'calls_ts')}
+      `SELECT c.ts - ((c.ts % ${BUCKET_MS}) + ${BUCKET_MS}) % ${BUCKET_MS} AS b, COUNT(*) FROM calls c INDEXED BY calls_ts
        WHERE ${where.join(' AND ')} GROUP BY b`,
       params,
       (row) => {

@@ -41,7 +41,7 @@ function afterByTime(db: Db, range: { from: number; to: number }, filter: FactFi
   addFilter('c', filter, where, params);
   params.push(limit);
   return db.all(
-    `${ROW_SELECT} FROM calls c ${indexedBy(db, 'calls_ts')} ${ROW_JOINS} WHERE ${where.join(' AND ')} ORDER BY c.ts DESC, c.id DESC LIMIT ?`,
+    `${ROW_SELECT} FROM calls c INDEXED BY calls_ts ${ROW_JOINS} WHERE ${where.join(' AND ')} ORDER BY c.ts DESC, c.id DESC LIMIT ?`,
     params,
   );
 }

@@ -81,7 +81,7 @@ function pageByTime(
   addFilter('c', filter, where, params);
   params.push(pageSize, offset - before);
   return db.all(
-    `${ROW_SELECT} FROM calls c ${indexedBy(db, 'calls_ts')} ${ROW_JOINS}
+    `${ROW_SELECT} FROM calls c INDEXED BY calls_ts ${ROW_JOINS}
      WHERE ${where.join(' AND ')} ORDER BY c.ts DESC, c.id DESC LIMIT ? OFFSET ?`,
     params,
   );

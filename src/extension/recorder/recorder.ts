@@ -126,7 +126,7 @@ export class Recorder {
   /**
    * A large import of about `expectedCalls` calls begins: until the import's indexes are built again
    * (buildDeferredIndexes, after endBulk), the indexes schema.ts DEFERRABLE_INDEXES lists are dropped — the key-hash
-   * and cost indexes always, the time and consumer indexes too when the store held almost nothing before — and
+   * and cost indexes always, the consumer index too when the store held almost nothing before — and
    * dedup finds stored copies through an in-memory map of every row's hash, which is cheaper than keeping the indexes
    * up to date row by row. Worth it only when the import is large next to what is stored (the map and the rebuilt
    * indexes cost in proportion to the whole table); returns whether bulk mode is on.
@@ -155,8 +155,8 @@ export class Recorder {
 
   /**
    * The large import ended. Its indexes are not built yet: that is one sort per index on the whole table (~0.2 s
-   * each at 176k calls) and nothing the import's results need — the dashboard reads roll-ups (and the table, while the
-   * time index is missing), dedup keeps using the map, records by cost sort without the cost index — so the store
+   * each at 176k calls) and nothing the import's results need — the dashboard reads roll-ups and the time index, dedup
+   * keeps using the map, records by cost sort without the cost index — so the store
    * builds them a moment later, when it is idle (buildDeferredIndexes), and the import is done that much sooner.
    */
   endBulk(): void {
