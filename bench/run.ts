@@ -246,6 +246,7 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   if (cold.hostCpuMs !== undefined) {
     figures.push({ label: 'Host thread CPU time during cold import', value: `${ms(cold.hostCpuMs)} of ${ms(cold.ms)} wall (10 ms ticks)` });
   }
+  figures.push({ label: 'Status-bar summaries read during the cold import (after each change, as the extension does)', value: count(cold.statusBarQueries) });
   figures.push({ label: 'Host event-loop delay during save at scale (max)', value: ms(scale.save.loop.maxMs), target: '< 50 ms' });
   figures.push({ label: 'Host event-loop delay, idle before the import (max / p99)', value: `${ms(cold.idleLoop.maxMs)} / ${ms(cold.idleLoop.p99Ms)}` });
   const hostMax = Math.max(cold.loop.maxMs, scale.save.loop.maxMs);
