@@ -233,6 +233,20 @@ describe('attribution', () => {
     return ctx.drain().calls;
   };
 
+  it('names an inline agent and the conversation after their first prompts only', () => {
+    const agent = { ...ENV, isSidechain: true, agentId: 'ag7' };
+    const calls = feed([
+      userLine(ENV, { ts: TS - 9000, uuid: 'a', parentUuid: null, content: 'First  prompt\nof the chat' }),
+      userLine(ENV, { ts: TS - 8000, uuid: 'b', parentUuid: null, content: 'Second prompt' }),
+      userLine(agent, { ts: TS - 7000, uuid: 'c', parentUuid: null, content: '   ' }),
+      userLine(agent, { ts: TS - 6000, uuid: 'd', parentUuid: null, content: 'Agent task' }),
+      userLine(agent, { ts: TS - 5000, uuid: 'e', parentUuid: null, content: 'Agent follow-up' }),
+      call({ id: 'msg_agent', ts: TS - 4000 }, agent),
+      call({ id: 'msg_chat', ts: TS }),
+    ]);
+    assert.deepEqual(calls.map((c) => [c.key, c.consumer.name]), [['msg_agent', 'Subagent: Agent task'], ['msg_chat', 'First prompt of the chat']]);
+  });
+
   it('keys a call without a message id or request id by its line uuid (a wrapped copy: the inner line\'s)', () => {
     const bare: Record<string, unknown> = { ...call({ uuid: 'u-bare' }), requestId: undefined };
     (bare.message as Record<string, unknown>).id = undefined;

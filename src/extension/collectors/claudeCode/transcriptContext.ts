@@ -233,16 +233,16 @@ export class TranscriptContext {
     chain.p = env.ts ?? null;
     delete chain.o;
     if (!env.isSidechain) delete this.state.compact;
-    if (prompt === undefined) return;
+    const agentId = env.isSidechain && this.file.kind === 'session' ? this.inlineAgentId(env) : undefined;
+    // A name is made only where one is missing (an inline agent's, the conversation's first prompt).
+    if (prompt === undefined || (agentId === undefined ? this.state.titles.first !== undefined : this.state.agents[agentId] !== undefined)) return;
     const name = shortName(prompt);
     if (!name) return;
-    if (env.isSidechain && this.file.kind === 'session') {
-      const agentId = this.inlineAgentId(env);
-      if (this.state.agents[agentId] === undefined) {
-        this.state.agents[agentId] = name;
-        trim(this.state.agents, MAX_AGENTS);
-      }
-    } else if (this.state.titles.first === undefined) this.state.titles.first = name;
+    if (agentId === undefined) this.state.titles.first = name;
+    else {
+      this.state.agents[agentId] = name;
+      trim(this.state.agents, MAX_AGENTS);
+    }
   }
 
   private onCall(env: Envelope, call: ApiCallFacts): string | undefined {
