@@ -9,7 +9,7 @@ import type { RecordCursor, RecordSort } from '../../shared/queries';
 import { num, type Db, type Row, type SqlValue } from '../store/db';
 import { addFilter, totalsOver, type FactFilter } from './facts';
 import { planRange } from './rangePlan';
-import { hasIndex, indexedBy, type CallIndex } from '../store/schema';
+import { hasIndex } from '../store/schema';
 import { ROW_JOINS, ROW_SELECT } from './recordRows';
 
 export function checkCursor(value: unknown): RecordCursor | null {
@@ -56,14 +56,14 @@ function afterByCost(db: Db, range: { from: number; to: number }, filter: FactFi
     // range through the time index and sorting meets every row of the range. Pick the smaller.
     const rowsInTable = num(db.first('SELECT MAX(id) FROM calls')?.[0]);
     const rowsInRange = Math.max(1, totalsOver(db, planRange(range)).calls);
-    const index: CallIndex = costIndex && (4 * limit * rowsInTable) / rowsInRange < rowsInRange ? 'calls_cost' : 'calls_ts';
+    const index = costIndex && (4 * limit * rowsInTable) / rowsInRange < rowsInRange ? 'calls_cost' : 'calls_ts';
     const where = ['c.cost_nanos <= ?', '(c.cost_nanos < ? OR c.id < ?)', 'c.ts >= ?', 'c.ts < ?'];
     const params: SqlValue[] = [after.costNanos, after.costNanos, after.id, range.from, range.to];
     addFilter('c', filter, where, params);
     params.push(limit);
     rows.push(
       ...db.all(
-        `${ROW_SELECT} FROM calls c ${indexedBy(db, index)} ${ROW_JOINS}
+        `${ROW_SELECT} FROM calls c INDEXED BY ${index} ${ROW_JOINS}
          WHERE ${where.join(' AND ')} ORDER BY c.cost_nanos DESC, c.id DESC LIMIT ?`,
         params,
       ),
@@ -80,7 +80,7 @@ function afterByCost(db: Db, range: { from: number; to: number }, filter: FactFi
     params.push(limit - rows.length);
     rows.push(
       ...db.all(
-        `${ROW_SELECT} FROM calls c ${indexedBy(db, costIndex ? 'calls_cost' : 'calls_ts')} ${ROW_JOINS} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ?`,
+        `${ROW_SELECT} FROM calls c INDEXED BY ${costIndex ? 'calls_cost' : 'calls_ts'} ${ROW_JOINS} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ?`,
         params,
       ),
     );
