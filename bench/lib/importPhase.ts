@@ -9,6 +9,7 @@ import * as L from '../corpus/lines';
 import { iso } from '../corpus/session';
 import { createWorkerStore } from '../../src/extension/store/storeClient';
 import type { ScanStats, StoreApi, StoreEvent } from '../../src/extension/store/storeApi';
+import { periodRange } from '../../src/shared/period';
 import type { Summary } from '../../src/shared/queries';
 import { hostThreadCpuMs, LoopDelayMonitor, type LoopDelay } from './eventLoop';
 import { MemorySampler, type MemoryPeak } from './memory';
@@ -128,8 +129,7 @@ class StatusBarQueries {
     this.inFlight = true;
     try {
       await sleep(100);
-      const now = Date.now();
-      await this.store.summary({ from: now - 86_400_000, to: now });
+      await this.store.summary(periodRange('24h', Date.now()));
       this.queries++;
     } finally {
       this.inFlight = false;

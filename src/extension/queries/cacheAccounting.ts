@@ -70,6 +70,8 @@ export class CacheAccountant {
   private readonly perModel = new Map<number, Split>();
   /** Calls of a range's edges: grouped per (source, consumer, model, instant) before they are judged. */
   private readonly rowGroups = new Map<string, Group>();
+  /** The row query of a group, its index hint looked up once (the consumer index may be deferred by an import). */
+  private readonly rowsSql: string;
   private promptTokens = 0;
   private readTokens = 0;
   private writeTokens = 0;
@@ -82,7 +84,9 @@ export class CacheAccountant {
     private readonly modelName: (id: number) => string,
     private readonly filter: FactFilter,
     private readonly memo: SplitMemo = new Map(),
-  ) {}
+  ) {
+    this.rowsSql = rowsOfGroup(db);
+  }
 
   add(fact: Fact): void {
     const writes = fact.cacheWrite5m + fact.cacheWrite1h;
@@ -193,7 +197,7 @@ export class CacheAccountant {
     const split: Split = { readCost: 0, readAtInput: 0, writeCost: 0, writeAtInput: 0 };
     const unsplitBefore = this.unsplitCalls;
     const model = this.modelName(g.modelId);
-    const where = [rowsOfGroup(this.db)];
+    const where = [this.rowsSql];
     const params: SqlValue[] = [g.consumerId, g.from, g.to, g.modelId, g.source];
     const extra: string[] = [];
     addFilter('c', { projectIdsJson: this.filter.projectIdsJson }, extra, params);

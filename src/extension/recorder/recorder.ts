@@ -196,10 +196,7 @@ export class Recorder {
       this.deferred.shift();
       if (index.name === 'calls_key_hash') this.bulk = undefined;
     }
-    if (this.deferred.length === 0) {
-      this.bulk = undefined;
-      this.lastIndexBuildMs = this.buildingMs;
-    }
+    if (this.deferred.length === 0) this.lastIndexBuildMs = this.buildingMs;
     return true;
   }
 
