@@ -36,7 +36,8 @@ export class MemorySink implements CallSink {
         result.rejected.push({ index, key: c.key, message: 'bad numbers' });
         return;
       }
-      const copy: CallInput = structuredClone(c);
+      // A field holding undefined reads as an absent one (unpacked calls carry every field): kept without them.
+      const copy = Object.fromEntries(Object.entries(structuredClone(c)).filter(([, value]) => value !== undefined)) as unknown as CallInput;
       const stored = this.calls.get(c.key);
       if (!this.names.has(c.consumer.key)) this.names.set(c.consumer.key, c.consumer.name);
       if (!stored) {

@@ -1,7 +1,8 @@
 // The recorder's validation: every bad field gets a sentence naming it; bad calls are rejected, good ones stored.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateCall } from '../../src/extension/recorder/validateCall';
+import type { CallInput } from '../../src/shared/callRecord';
+import { validateCall, validateOwnCall } from '../../src/extension/recorder/validateCall';
 import { makeCall, testStore, tokens } from './storeFixtures';
 
 function problemsOf(value: unknown): string {
@@ -84,6 +85,37 @@ describe('validateCall', () => {
     const empty = validateCall(makeCall({ consumer: { key: 'k2', name: '' } }));
     assert.equal(empty.ok && empty.call.consumer.name, 'k2');
   });
+});
+
+describe('validateOwnCall (a collector\'s own calls, checked in place)', () => {
+  const cases: Array<[string, CallInput]> = [
+    ['a complete call', makeCall({ webSearchRequests: 2, serviceTier: 'standard', speed: 'fast', inferenceGeo: 'us', project: '/p', requestId: 'req_1' })],
+    ['a fractional duration and a messy name', makeCall({ durationMs: 12.6, consumer: { key: 'k1', name: `  line one\n\tline two ${'x'.repeat(400)}` } })],
+    ['no duration, no side chain', { ...makeCall(), durationMs: undefined, sidechain: undefined }],
+    ['empty or null optional fields', { ...makeCall(), serviceTier: '', project: '', webFetchRequests: null as unknown as number }],
+    ['an empty name', makeCall({ consumer: { key: 'k2', name: '' } })],
+    ['a negative token count', makeCall({ tokens: tokens({ input: -5 }) })],
+    ['a fractional timestamp and a bad source', { ...makeCall({ ts: 1.5 }), source: 'email' as CallInput['source'] }],
+    ['an overlong model', makeCall({ model: 'm'.repeat(101) })],
+  ];
+  for (const [what, call] of cases) {
+    it(`gives validateCall's verdict and clean call for ${what}, as the same object`, () => {
+      const copy = validateCall(structuredClone(call));
+      const own = structuredClone(call);
+      const inPlace = validateOwnCall(own);
+      assert.equal(inPlace.ok, copy.ok);
+      if (!inPlace.ok || !copy.ok) {
+        assert.deepEqual(inPlace, copy);
+        return;
+      }
+      assert.equal(inPlace.call, own, 'the clean call is the object given, not a copy');
+      // Fields validateCall leaves out are gone or undefined: equal once undefined fields are dropped.
+      assert.deepEqual(JSON.parse(JSON.stringify(inPlace.call)), JSON.parse(JSON.stringify(copy.call)));
+      for (const field of ['serviceTier', 'project', 'webFetchRequests'] as const) {
+        assert.equal(inPlace.call[field], copy.call[field]);
+      }
+    });
+  }
 });
 
 describe('record() with bad calls in a batch', () => {

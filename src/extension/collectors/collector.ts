@@ -7,6 +7,10 @@ import type { ImportProgress, RecordResult, ScanStats } from '../store/storeApi'
 
 /** Where calls go: the recorder (validates, prices, dedups, stores). Synchronous inside the worker. */
 export interface CallSink {
+  /**
+   * The calls are the collector's own objects, built with CallInput's fields only (no getters, nothing else): the
+   * recorder checks them in place instead of copying them, and may normalise them.
+   */
   record(calls: CallInput[]): RecordResult;
   /**
    * Runs `fn` (which records) as one transaction: all of it is stored, or on a throw none of it. Without it, each

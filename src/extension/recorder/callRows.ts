@@ -1,6 +1,6 @@
 /** How a call maps to a row of `calls`: the column list, and the two shapes the recorder reads back. */
 import { totalTokens, type CallInput } from '../../shared/callRecord';
-import type { Row, SqlValue } from '../store/db';
+import type { Row } from '../store/db';
 import type { RollupFact } from './rollupDeltas';
 
 export const CALL_COLUMNS = [
@@ -9,6 +9,9 @@ export const CALL_COLUMNS = [
   'inference_geo_id', 'duration_ms', 'project_id', 'collector_id', 'sidechain', 'cost_nanos', 'price_version_id',
 ] as const;
 
+/** Each column's position in CALL_COLUMNS (and in a row's values). */
+export const COLUMN = Object.fromEntries(CALL_COLUMNS.map((name, i) => [name, i])) as { readonly [K in (typeof CALL_COLUMNS)[number]]: number };
+
 const ROW_PLACEHOLDERS = `(${CALL_COLUMNS.map(() => '?').join(', ')})`;
 
 export function insertSql(rows: number): string {
@@ -16,12 +19,6 @@ export function insertSql(rows: number): string {
 }
 
 export const UPDATE_SQL = `UPDATE calls SET ${CALL_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
-
-/** A call about to be written: its column values in CALL_COLUMNS order and its roll-up contribution. */
-export interface PreparedRow {
-  values: SqlValue[];
-  fact: RollupFact;
-}
 
 /**
  * Where a copy came from, as far as deduplication cares: Claude Code's transcripts carry the conversation, project

@@ -13,10 +13,10 @@ import { keyHash } from './keyHash';
 import { Interner } from './interning';
 import { RollupDeltas } from './rollupDeltas';
 import {
-  CALL_COLUMNS, STORED_COPY_COLUMNS, UPDATE_SQL, callTotal, copyOrigin, insertSql, readStoredCopy, replaces,
-  type CopyRank, type PreparedRow, type StoredCopy,
+  CALL_COLUMNS, COLUMN, STORED_COPY_COLUMNS, UPDATE_SQL, callTotal, copyOrigin, insertSql, readStoredCopy, replaces,
+  type CopyRank, type StoredCopy,
 } from './callRows';
-import { cleanName, validateCall } from './validateCall';
+import { cleanName, validateCall, validateOwnCall, type Validation } from './validateCall';
 import { repriceAll } from './reprice';
 import { pruneCallsBefore } from './retention';
 
@@ -34,18 +34,17 @@ export type RecorderLog = (level: 'info' | 'warn' | 'error', message: string) =>
 const INSERT_CHUNK = 32;
 const INSERT_CHUNK_SQL = insertSql(INSERT_CHUNK);
 const INSERT_ONE_SQL = insertSql(1);
-const KEY_HASH_COLUMN = CALL_COLUMNS.indexOf('key_hash');
+const WIDTH = CALL_COLUMNS.length;
 /** SQLite's page cache during a bulk import: 8 MiB (negative: KiB). */
 const BULK_CACHE_SIZE = -8192;
 /** A store holding at most this many calls when a large import begins gets its first import (DEFERRABLE_INDEXES). */
 const FIRST_IMPORT_MAX_ROWS = 10_000;
 
-/** What we know about one key during a batch. */
-interface KeyState {
-  stored?: StoredCopy;
+/** What we know about one key during a batch: the rank of its best copy so far, and where that copy is. */
+interface KeyState extends CopyRank {
+  stored: StoredCopy | undefined;
   /** The copy that will be written (an insert when there is no stored copy, else a replacement). */
-  winner?: CallInput;
-  current: CopyRank;
+  winner: CallInput | undefined;
 }
 
 export class Recorder {
@@ -83,27 +82,40 @@ export class Recorder {
   }
 
   record(values: readonly unknown[], options: RecordOptions = {}): RecordResult {
+    return this.recordChecked(values, validateCall, options);
+  }
+
+  /** record() for a collector's own calls (see validateOwnCall): checked in place rather than copied. */
+  recordOwn(calls: readonly CallInput[], options: RecordOptions = {}): RecordResult {
+    return this.recordChecked(calls, validateOwnCall, options);
+  }
+
+  private recordChecked<T>(values: readonly T[], check: (value: T) => Validation, options: RecordOptions): RecordResult {
     const result: RecordResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
     const valid: CallInput[] = [];
-    values.forEach((value, index) => {
-      const checked = validateCall(value);
+    for (let index = 0; index < values.length; index++) {
+      const checked = check(values[index]);
       if (checked.ok) valid.push(checked.call);
       else result.rejected.push({ index, key: checked.key, message: checked.message });
-    });
+    }
     if (valid.length === 0) return result;
     this.guarded(() =>
       this.db.transaction(() => {
         const states = this.storedCopies(valid);
         for (const call of valid) {
           if (options.updateNames && this.interner.rename(call.consumer.key, call.consumer.name)) this.renames++;
-          const candidate: CopyRank = { sidechain: call.sidechain === true, total: callTotal(call), origin: copyOrigin(call.collector) };
+          const sidechain = call.sidechain === true;
+          const total = callTotal(call);
+          const origin = copyOrigin(call.collector);
           const state = states.get(call.key);
           if (!state) {
-            states.set(call.key, { winner: call, current: candidate });
+            states.set(call.key, { stored: undefined, winner: call, sidechain, total, origin });
             result.inserted++;
-          } else if (replaces(candidate, state.current)) {
+          } else if (replaces({ sidechain, total, origin }, state)) {
             state.winner = call;
-            state.current = candidate;
+            state.sidechain = sidechain;
+            state.total = total;
+            state.origin = origin;
             result.updated++;
           } else {
             result.unchanged++;
@@ -254,39 +266,55 @@ export class Recorder {
         const stored = readStoredCopy(row);
         if (!keys.has(stored.key)) return;
         const origin = copyOrigin(this.interner.name('collectors', stored.collectorId) ?? '');
-        states.set(stored.key, { stored, current: { sidechain: stored.sidechain, total: stored.total, origin } });
+        states.set(stored.key, { stored, winner: undefined, sidechain: stored.sidechain, total: stored.total, origin });
       },
     );
     return states;
   }
 
+  /**
+   * Writes the batch's winners. Rows are built straight into the statement's parameters (and the roll-ups read
+   * from there): no array or object per call, as a large import writes a couple of hundred thousand.
+   */
   private write(states: Map<string, KeyState>): void {
-    const inserts: PreparedRow[] = [];
+    const inserts: CallInput[] = [];
     for (const state of states.values()) {
       if (!state.winner) continue;
-      const row = this.prepare(state.winner);
-      if (state.stored) {
-        this.db.run(UPDATE_SQL, [...row.values, state.stored.id]);
-        this.deltas.subtract(state.stored.fact);
-        this.deltas.add(row.fact);
-      } else {
-        inserts.push(row);
-        this.deltas.add(row.fact);
+      if (!state.stored) {
+        inserts.push(state.winner);
+        continue;
       }
+      const values: SqlValue[] = new Array(WIDTH + 1);
+      this.fillRow(values, 0, state.winner);
+      values[WIDTH] = state.stored.id;
+      this.db.run(UPDATE_SQL, values);
+      this.deltas.subtract(state.stored.fact);
+      this.deltas.addRow(values, 0);
     }
     const lastIdBefore = this.bulk && inserts.length > 0 ? this.lastId() : 0;
+    const hashes = this.bulk ? new Float64Array(inserts.length) : undefined;
     let i = 0;
     if (inserts.length >= INSERT_CHUNK) {
-      const params: SqlValue[] = new Array(INSERT_CHUNK * CALL_COLUMNS.length);
+      const params: SqlValue[] = new Array(INSERT_CHUNK * WIDTH);
       for (; i + INSERT_CHUNK <= inserts.length; i += INSERT_CHUNK) {
-        let k = 0;
-        for (let j = i; j < i + INSERT_CHUNK; j++) for (const value of inserts[j].values) params[k++] = value;
+        for (let j = 0; j < INSERT_CHUNK; j++) this.addRow(params, j * WIDTH, inserts[i + j], hashes, i + j);
         this.db.run(INSERT_CHUNK_SQL, params);
       }
     }
-    for (; i < inserts.length; i++) this.db.run(INSERT_ONE_SQL, inserts[i].values);
-    if (this.bulk && inserts.length > 0) this.noteInserted(this.bulk, inserts, lastIdBefore);
+    const one: SqlValue[] = new Array(WIDTH);
+    for (; i < inserts.length; i++) {
+      this.addRow(one, 0, inserts[i], hashes, i);
+      this.db.run(INSERT_ONE_SQL, one);
+    }
+    if (this.bulk && hashes) this.noteInserted(this.bulk, hashes, lastIdBefore);
     this.deltas.flush(this.db);
+  }
+
+  /** One new row into `params` at `at`: its values, its roll-up contribution, its key's hash for the bulk map. */
+  private addRow(params: SqlValue[], at: number, call: CallInput, hashes: Float64Array | undefined, n: number): void {
+    this.fillRow(params, at, call);
+    this.deltas.addRow(params, at);
+    if (hashes) hashes[n] = params[at + COLUMN.key_hash] as number;
   }
 
   private lastId(): number {
@@ -297,64 +325,43 @@ export class Recorder {
    * New rows into the bulk map. SQLite gives each new row the largest id plus one, so a batch's rows are numbered in
    * insert order right after the previous largest id; if they are not (never seen), they are read back.
    */
-  private noteInserted(bulk: BulkKeys, inserts: readonly PreparedRow[], lastIdBefore: number): void {
+  private noteInserted(bulk: BulkKeys, hashes: Float64Array, lastIdBefore: number): void {
+    if (hashes.length === 0) return;
     const last = this.lastId();
-    if (last - lastIdBefore === inserts.length) {
-      inserts.forEach((row, n) => bulk.add(row.values[KEY_HASH_COLUMN] as number, lastIdBefore + 1 + n));
+    if (last - lastIdBefore === hashes.length) {
+      for (let n = 0; n < hashes.length; n++) bulk.add(hashes[n], lastIdBefore + 1 + n);
       return;
     }
     this.db.each('SELECT key_hash, id FROM calls WHERE id > ?', [lastIdBefore], (row) => bulk.add(row[0] as number, row[1] as number));
   }
 
-  private prepare(call: CallInput): PreparedRow {
+  /** The call's column values, in CALL_COLUMNS order, into `out` from `at`. */
+  private fillRow(out: SqlValue[], at: number, call: CallInput): void {
     const intern = this.interner;
-    const source = sourceCode(call.source);
-    const consumerId = intern.consumer(call.consumer.key, call.consumer.name, call.source).id;
-    const modelId = intern.id('models', call.model);
-    const projectId = intern.optionalId('projects', call.project);
-    const costNanos = this.price(call);
-    const values: SqlValue[] = [
-      call.key,
-      keyHash(call.key),
-      call.requestId ?? null,
-      call.ts,
-      source,
-      consumerId,
-      modelId,
-      call.tokens.input,
-      call.tokens.cacheWrite5m,
-      call.tokens.cacheWrite1h,
-      call.tokens.cacheRead,
-      call.tokens.output,
-      call.webSearchRequests ?? null,
-      call.webFetchRequests ?? null,
-      intern.optionalId('labels', call.serviceTier),
-      intern.optionalId('labels', call.speed),
-      intern.optionalId('labels', call.inferenceGeo),
-      call.durationMs ?? null,
-      projectId,
-      intern.id('collectors', call.collector),
-      call.sidechain ? 1 : 0,
-      costNanos,
-      intern.id('price_versions', this.pricer.version),
-    ];
-    if (values.length !== CALL_COLUMNS.length) throw new Error('call row does not match the calls columns');
-    return {
-      values,
-      fact: {
-        ts: call.ts,
-        source,
-        consumerId,
-        modelId,
-        projectId: projectId ?? 0,
-        costNanos,
-        input: call.tokens.input,
-        cacheWrite5m: call.tokens.cacheWrite5m,
-        cacheWrite1h: call.tokens.cacheWrite1h,
-        cacheRead: call.tokens.cacheRead,
-        output: call.tokens.output,
-      },
-    };
+    const tokens = call.tokens;
+    out[at + COLUMN.key] = call.key;
+    out[at + COLUMN.key_hash] = keyHash(call.key);
+    out[at + COLUMN.request_id] = call.requestId ?? null;
+    out[at + COLUMN.ts] = call.ts;
+    out[at + COLUMN.source] = sourceCode(call.source);
+    out[at + COLUMN.consumer_id] = intern.consumer(call.consumer.key, call.consumer.name, call.source).id;
+    out[at + COLUMN.model_id] = intern.id('models', call.model);
+    out[at + COLUMN.input] = tokens.input;
+    out[at + COLUMN.cache_write_5m] = tokens.cacheWrite5m;
+    out[at + COLUMN.cache_write_1h] = tokens.cacheWrite1h;
+    out[at + COLUMN.cache_read] = tokens.cacheRead;
+    out[at + COLUMN.output] = tokens.output;
+    out[at + COLUMN.web_search] = call.webSearchRequests ?? null;
+    out[at + COLUMN.web_fetch] = call.webFetchRequests ?? null;
+    out[at + COLUMN.service_tier_id] = intern.optionalId('labels', call.serviceTier);
+    out[at + COLUMN.speed_id] = intern.optionalId('labels', call.speed);
+    out[at + COLUMN.inference_geo_id] = intern.optionalId('labels', call.inferenceGeo);
+    out[at + COLUMN.duration_ms] = call.durationMs ?? null;
+    out[at + COLUMN.project_id] = intern.optionalId('projects', call.project);
+    out[at + COLUMN.collector_id] = intern.id('collectors', call.collector);
+    out[at + COLUMN.sidechain] = call.sidechain ? 1 : 0;
+    out[at + COLUMN.cost_nanos] = this.price(call);
+    out[at + COLUMN.price_version_id] = intern.id('price_versions', this.pricer.version);
   }
 
   private price(call: CallInput): number | null {

@@ -3,10 +3,11 @@
  * the batch's transaction), so a thousand calls in one conversation cost one roll-up write, not a thousand.
  */
 import { bucketOf } from '../store/buckets';
-import type { Db } from '../store/db';
+import type { Db, SqlValue } from '../store/db';
+import { COLUMN } from './callRows';
 import { ROLLUP_COLUMNS_SQL } from '../store/schema';
 
-/** One call's contribution to its roll-up row. */
+/** A stored call's contribution to its roll-up row (read back to be taken out when a better copy replaces it). */
 export interface RollupFact {
   ts: number;
   source: number;
@@ -61,12 +62,23 @@ export class RollupDeltas {
   /** The row the previous call went to: calls of one conversation arrive together, mostly into the same row. */
   private last: Delta | undefined;
 
-  add(fact: RollupFact): void {
-    this.apply(fact, 1);
+  /** A row about to be written: its column values in CALL_COLUMNS order, starting at `at` (no object per call). */
+  addRow(values: readonly SqlValue[], at: number): void {
+    const project = values[at + COLUMN.project_id];
+    const cost = values[at + COLUMN.cost_nanos];
+    this.apply(
+      values[at + COLUMN.ts] as number, values[at + COLUMN.source] as number, values[at + COLUMN.consumer_id] as number,
+      values[at + COLUMN.model_id] as number, typeof project === 'number' ? project : 0, typeof cost === 'number' ? cost : null,
+      values[at + COLUMN.input] as number, values[at + COLUMN.cache_write_5m] as number, values[at + COLUMN.cache_write_1h] as number,
+      values[at + COLUMN.cache_read] as number, values[at + COLUMN.output] as number, 1,
+    );
   }
 
   subtract(fact: RollupFact): void {
-    this.apply(fact, -1);
+    this.apply(
+      fact.ts, fact.source, fact.consumerId, fact.modelId, fact.projectId, fact.costNanos,
+      fact.input, fact.cacheWrite5m, fact.cacheWrite1h, fact.cacheRead, fact.output, -1,
+    );
   }
 
   get size(): number {
@@ -92,33 +104,36 @@ export class RollupDeltas {
     this.last = undefined;
   }
 
-  private apply(fact: RollupFact, sign: 1 | -1): void {
-    const bucket = bucketOf(fact.ts);
-    const priced = fact.costNanos === null ? 0 : 1;
+  private apply(
+    ts: number, source: number, consumerId: number, modelId: number, projectId: number, costNanos: number | null,
+    input: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number, output: number, sign: 1 | -1,
+  ): void {
+    const bucket = bucketOf(ts);
+    const priced = costNanos === null ? 0 : 1;
     let d = this.last;
     if (
-      d === undefined || d.bucket !== bucket || d.source !== fact.source || d.consumerId !== fact.consumerId ||
-      d.modelId !== fact.modelId || d.projectId !== fact.projectId || d.priced !== priced
+      d === undefined || d.bucket !== bucket || d.source !== source || d.consumerId !== consumerId ||
+      d.modelId !== modelId || d.projectId !== projectId || d.priced !== priced
     ) {
-      d = this.row(bucket, fact, priced);
+      d = this.row(bucket, source, consumerId, modelId, projectId, priced);
       this.last = d;
     }
     d.calls += sign;
     d.unpriced += priced ? 0 : sign;
-    d.cost += sign * (fact.costNanos ?? 0);
-    d.input += sign * fact.input;
-    d.cacheWrite5m += sign * fact.cacheWrite5m;
-    d.cacheWrite1h += sign * fact.cacheWrite1h;
-    d.cacheRead += sign * fact.cacheRead;
-    d.output += sign * fact.output;
+    d.cost += sign * (costNanos ?? 0);
+    d.input += sign * input;
+    d.cacheWrite5m += sign * cacheWrite5m;
+    d.cacheWrite1h += sign * cacheWrite1h;
+    d.cacheRead += sign * cacheRead;
+    d.output += sign * output;
   }
 
-  private row(bucket: number, fact: RollupFact, priced: number): Delta {
-    const id = `${bucket}|${fact.source}|${fact.consumerId}|${fact.modelId}|${fact.projectId}|${priced}`;
+  private row(bucket: number, source: number, consumerId: number, modelId: number, projectId: number, priced: number): Delta {
+    const id = `${bucket}|${source}|${consumerId}|${modelId}|${projectId}|${priced}`;
     let d = this.deltas.get(id);
     if (!d) {
       d = {
-        bucket, source: fact.source, consumerId: fact.consumerId, modelId: fact.modelId, projectId: fact.projectId, priced,
+        bucket, source, consumerId, modelId, projectId, priced,
         calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
       };
       this.deltas.set(id, d);

@@ -17,6 +17,20 @@ export type Validation = { ok: true; call: CallInput } | { ok: false; key: strin
 const TOKEN_FIELDS: readonly (keyof TokenCounts)[] = ['input', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'output'];
 
 export function validateCall(value: unknown): Validation {
+  return validate(value, false);
+}
+
+/**
+ * validateCall for a collector's own call: an object it built itself with CallInput's fields and nothing else (no
+ * getters, no other fields). It is checked the same way, but the clean call is that same object, normalised in place,
+ * not a copy: a large import validates a couple of hundred thousand calls, and their copies were a fifth of what the
+ * store's thread allocated while recording.
+ */
+export function validateOwnCall(call: CallInput): Validation {
+  return validate(call, true);
+}
+
+function validate(value: unknown, inPlace: boolean): Validation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, key: null, message: `a call must be an object (got ${describe(value)})` };
   }
@@ -34,9 +48,9 @@ export function validateCall(value: unknown): Validation {
   if (!isSource(input.source)) {
     problems.push(`source must be one of ${SOURCES.join(', ')} (got ${describe(input.source)})`);
   }
-  const consumer = readConsumer(input.consumer, problems);
+  const consumer = readConsumer(input.consumer, problems, inPlace);
   const model = requiredString(input, 'model', MAX_LABEL_LENGTH, problems);
-  const tokens = readTokens(input.tokens, problems);
+  const tokens = readTokens(input.tokens, problems, inPlace);
   const webSearchRequests = optionalCount(input, 'webSearchRequests', problems);
   const webFetchRequests = optionalCount(input, 'webFetchRequests', problems);
   const serviceTier = optionalString(input, 'serviceTier', MAX_LABEL_LENGTH, problems);
@@ -64,6 +78,22 @@ export function validateCall(value: unknown): Validation {
     const rejectedKey = typeof input.key === 'string' && input.key ? input.key.slice(0, MAX_KEY_LENGTH) : null;
     return { ok: false, key: rejectedKey, message: problems.join('; ') };
   }
+  if (inPlace) {
+    const call = value as CallInput;
+    call.consumer = consumer;
+    call.tokens = tokens;
+    call.durationMs = durationMs;
+    call.sidechain = sidechain;
+    // What validateCall leaves out ('' or null) goes (a field that is there but undefined may stay: it reads the same).
+    if (requestId === undefined && call.requestId !== undefined) delete call.requestId;
+    if (webSearchRequests === undefined && call.webSearchRequests !== undefined) delete call.webSearchRequests;
+    if (webFetchRequests === undefined && call.webFetchRequests !== undefined) delete call.webFetchRequests;
+    if (serviceTier === undefined && call.serviceTier !== undefined) delete call.serviceTier;
+    if (speed === undefined && call.speed !== undefined) delete call.speed;
+    if (inferenceGeo === undefined && call.inferenceGeo !== undefined) delete call.inferenceGeo;
+    if (project === undefined && call.project !== undefined) delete call.project;
+    return { ok: true, call };
+  }
   const call: CallInput = {
     key,
     ts: ts as number,
@@ -85,7 +115,7 @@ export function validateCall(value: unknown): Validation {
   return { ok: true, call };
 }
 
-function readConsumer(value: unknown, problems: string[]): CallInput['consumer'] | null {
+function readConsumer(value: unknown, problems: string[], inPlace: boolean): CallInput['consumer'] | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`consumer must be an object { key, name } (got ${describe(value)})`);
     return null;
@@ -104,7 +134,11 @@ function readConsumer(value: unknown, problems: string[]): CallInput['consumer']
     problems.push(`consumer.name must be a string (got ${describe(consumer.name)})`);
     return null;
   }
-  return { key, name: cleanName(typeof consumer.name === 'string' ? consumer.name : '', key) };
+  const name = cleanName(typeof consumer.name === 'string' ? consumer.name : '', key);
+  if (!inPlace) return { key, name };
+  const own = value as CallInput['consumer'];
+  own.name = name;
+  return own;
 }
 
 const NEEDS_CLEANING = /^\s|\s$|\s\s|[^\S ]/;
@@ -116,7 +150,7 @@ export function cleanName(name: string, fallback: string): string {
   return chosen.length > MAX_NAME_LENGTH ? `${chosen.slice(0, MAX_NAME_LENGTH - 1)}…` : chosen;
 }
 
-function readTokens(value: unknown, problems: string[]): TokenCounts | null {
+function readTokens(value: unknown, problems: string[], inPlace: boolean): TokenCounts | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`tokens must be an object with ${TOKEN_FIELDS.join(', ')} (got ${describe(value)})`);
     return null;
@@ -131,6 +165,7 @@ function readTokens(value: unknown, problems: string[]): TokenCounts | null {
     }
   }
   if (!ok) return null;
+  if (inPlace) return value as TokenCounts;
   // One literal (not fields added one by one): every stored call passes here.
   return {
     input: tokens.input as number,

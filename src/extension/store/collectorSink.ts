@@ -22,7 +22,7 @@ export function collectorSink(target: BulkParts, hooks: SinkHooks): CallSink {
   return {
     record: (calls) => {
       assertCurrent();
-      const result = target.recorder.record(calls);
+      const result = target.recorder.recordOwn(calls);
       hooks.afterWrite(result.inserted, result.updated);
       return result;
     },

@@ -3,8 +3,8 @@
  * costs per object, per property name and per value, and a large import sends a couple of hundred thousand calls.
  * Numbers go in a Float64Array and string references in an Int32Array, both moved (transferred) rather than copied;
  * strings go once each in one array (those that repeat from call to call — consumer, model, project, labels — once
- * per piece). `unpackCalls(packCalls(calls))` gives back calls equal to the originals (absent optional fields stay
- * absent).
+ * per piece). `unpackCalls(packCalls(calls))` gives back calls equal to the originals (an absent optional field comes
+ * back as a field holding undefined).
  */
 import { SOURCES, type CallInput } from '../../../shared/callRecord';
 
@@ -121,35 +121,33 @@ export function unpackCalls(packed: PackedCalls): CallInput[] {
     return s;
   };
   const opt = (i: number): string | undefined => (i === ABSENT ? undefined : str(i));
+  const num = (x: number): number | undefined => (Number.isNaN(x) ? undefined : x);
   const calls: CallInput[] = new Array(count);
   for (let k = 0, n = 0, r = 0; k < count; k++, n += NUMBER_WIDTH, r += STRING_WIDTH) {
     const source = SOURCES[v[n + 1]];
     if (source === undefined) throw new Error('packed calls hold an unknown source');
-    const call: CallInput = {
+    const duration = v[n + 9];
+    const sidechain = v[n + 10];
+    // Every field in one literal, absent ones undefined: one allocation and one shape for every call (fields added
+    // one by one grew a separate property store, call after call).
+    calls[k] = {
       key: str(refs[r]),
+      requestId: opt(refs[r + 1]),
       ts: v[n],
       source,
       consumer: { key: str(refs[r + 2]), name: str(refs[r + 3]) },
       model: str(refs[r + 4]),
       tokens: { input: v[n + 2], cacheWrite5m: v[n + 3], cacheWrite1h: v[n + 4], cacheRead: v[n + 5], output: v[n + 6] },
+      webSearchRequests: num(v[n + 7]),
+      webFetchRequests: num(v[n + 8]),
+      serviceTier: opt(refs[r + 6]),
+      speed: opt(refs[r + 7]),
+      inferenceGeo: opt(refs[r + 8]),
+      durationMs: Number.isNaN(duration) ? undefined : duration === NULL_DURATION ? null : duration,
+      project: opt(refs[r + 9]),
       collector: str(refs[r + 5]),
+      sidechain: Number.isNaN(sidechain) ? undefined : sidechain === 1,
     };
-    const requestId = opt(refs[r + 1]);
-    if (requestId !== undefined) call.requestId = requestId;
-    if (!Number.isNaN(v[n + 7])) call.webSearchRequests = v[n + 7];
-    if (!Number.isNaN(v[n + 8])) call.webFetchRequests = v[n + 8];
-    const duration = v[n + 9];
-    if (!Number.isNaN(duration)) call.durationMs = duration === NULL_DURATION ? null : duration;
-    if (!Number.isNaN(v[n + 10])) call.sidechain = v[n + 10] === 1;
-    const serviceTier = opt(refs[r + 6]);
-    if (serviceTier !== undefined) call.serviceTier = serviceTier;
-    const speed = opt(refs[r + 7]);
-    if (speed !== undefined) call.speed = speed;
-    const inferenceGeo = opt(refs[r + 8]);
-    if (inferenceGeo !== undefined) call.inferenceGeo = inferenceGeo;
-    const project = opt(refs[r + 9]);
-    if (project !== undefined) call.project = project;
-    calls[k] = call;
   }
   return calls;
 }

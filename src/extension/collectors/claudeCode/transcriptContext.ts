@@ -265,8 +265,10 @@ export class TranscriptContext {
     let source: Source = spec.k === 'chat' ? 'chat' : 'agent';
     if (this.state.compact && !sidechain) source = 'memory';
     const u = call.usage;
+    // Every field in one literal (absent ones undefined): one allocation and one shape for every call.
     const base: CallInput = {
       key,
+      requestId: call.requestId || undefined,
       ts: open.f,
       source,
       consumer: { key: consumerKey(spec, this.file.sessionId), name: '' },
@@ -274,16 +276,14 @@ export class TranscriptContext {
       tokens: u.tokens,
       webSearchRequests: u.webSearchRequests,
       webFetchRequests: u.webFetchRequests,
+      serviceTier: u.serviceTier || undefined,
+      speed: u.speed || undefined,
+      inferenceGeo: u.inferenceGeo || undefined,
       durationMs,
+      project: (env.cwd ?? this.state.cwd) || undefined,
       collector: 'claude-code',
       sidechain,
     };
-    if (call.requestId) base.requestId = call.requestId;
-    if (u.serviceTier) base.serviceTier = u.serviceTier;
-    if (u.speed) base.speed = u.speed;
-    if (u.inferenceGeo) base.inferenceGeo = u.inferenceGeo;
-    const project = env.cwd ?? this.state.cwd;
-    if (project) base.project = project;
     this.addCopy({ input: base, spec });
 
     for (const it of u.iterations) {
@@ -296,9 +296,9 @@ export class TranscriptContext {
         tokens: it.tokens,
         webSearchRequests: 0,
         webFetchRequests: 0,
+        speed: undefined,
         durationMs: null,
       };
-      delete derived.speed;
       this.addCopy({ input: derived, spec });
     }
     return undefined;
