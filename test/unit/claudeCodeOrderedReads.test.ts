@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { callsOf, type CallList } from '../../src/extension/collectors/claudeCode/callPacking';
+import { decodeFileState, HEAD_BYTES, headHash, type FileReadState } from '../../src/extension/collectors/claudeCode/fileReadState';
 import { readTranscriptFile, type ReadJob, type ReadPiece } from '../../src/extension/collectors/claudeCode/fileReader';
 import { OrderedReads, slotFor, type Slot } from '../../src/extension/collectors/claudeCode/orderedReads';
 import type { ReaderPool } from '../../src/extension/collectors/claudeCode/readerPool';
@@ -103,5 +104,36 @@ describe('ordered reads', () => {
     const handedOver = taken.flatMap(({ piece }) => callsOf(piece.calls));
     assert.deepEqual(handedOver, await plainCalls(ahead));
     assert.equal(handedOver.length, 40);
+  });
+});
+
+describe("a file's head", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => {
+    tmp = tempDir('cc-head-');
+  });
+  after(() => tmp.cleanup());
+
+  /** The read state a whole read of the file leaves behind. */
+  async function finalState(job: ReadJob): Promise<FileReadState> {
+    let encoded: string | undefined;
+    await readTranscriptFile(job, { onPiece: (p) => (encoded = p.encoded), pause: () => undefined, stopped: () => false, meta: () => undefined });
+    const state = decodeFileState(encoded);
+    assert.ok(state);
+    return state;
+  }
+
+  it('is hashed from the bytes the read met, as a second read of the file would hash it', async () => {
+    for (const [name, calls, chunkBytes] of [['big', 12, undefined], ['small', 1, undefined], ['chunked', 12, 100]] as const) {
+      const job = { ...session(tmp.dir, name, calls), chunkBytes };
+      const state = await finalState(job);
+      assert.equal(state.headLen, Math.min(HEAD_BYTES, job.identity.size), name);
+      const fd = fs.openSync(job.file.path, 'r');
+      try {
+        assert.equal(state.head, headHash(fd, state.headLen), name);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
   });
 });

@@ -101,10 +101,14 @@ export function headHash(fd: number, len: number): string {
   if (len <= 0) return '';
   const buf = Buffer.allocUnsafe(len);
   const n = fs.readSync(fd, buf, 0, len, 0);
-  if (n < len) return '';
+  return n < len ? '' : hashOfHead(buf, len);
+}
+
+/** headHash of bytes already read from the file's start (`head` holds at least `len` of them). */
+export function hashOfHead(head: Uint8Array, len: number): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < len; i++) {
-    h ^= buf[i];
+    h ^= head[i];
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return `${len}:${h.toString(16)}`;

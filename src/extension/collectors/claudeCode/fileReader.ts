@@ -11,6 +11,7 @@ import {
   decodeFileState,
   encodeFileState,
   HEAD_BYTES,
+  hashOfHead,
   headHash,
   knownFileOf,
   planRead,
@@ -105,6 +106,9 @@ export async function readTranscriptFile(job: ReadJob, hooks: ReadHooks): Promis
     const identity = job.identity;
     let headLen = plan.fresh || !prev ? 0 : prev.headLen;
     let head = plan.fresh || !prev ? '' : prev.head;
+    // The file's first bytes as this read met them: its head is hashed from them rather than read a second time
+    // (one syscall per file, ~17 us apiece here — ~5 % of a reader thread's import).
+    let firstBytes: Buffer | undefined;
     /**
      * Hands what was read so far over, with the state that says so. A piece in the middle of the file records the
      * size as the offset reached, so that it never passes for "unchanged" and the rest is read later.
@@ -113,7 +117,7 @@ export async function readTranscriptFile(job: ReadJob, hooks: ReadHooks): Promis
       const drained = ctx.drain();
       if (headLen < HEAD_BYTES && offset > headLen) {
         headLen = Math.min(offset, HEAD_BYTES);
-        head = headHash(fd, headLen);
+        head = firstBytes && firstBytes.length >= headLen ? hashOfHead(firstBytes, headLen) : headHash(fd, headLen);
       }
       const size = final ? identity.size : offset;
       const state: FileReadState = { v: 1, ...identity, size, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
@@ -141,6 +145,11 @@ export async function readTranscriptFile(job: ReadJob, hooks: ReadHooks): Promis
         chunkBytes: job.chunkBytes,
         pause: hooks.pause,
         stopped: hooks.stopped,
+        onChunk: headLen < HEAD_BYTES
+          ? (bytes, at) => {
+              if (at === 0) firstBytes = Buffer.from(bytes.subarray(0, HEAD_BYTES));
+            }
+          : undefined,
         // A huge transcript is recorded as it is read, so its calls never pile up in memory.
         checkpoint: (offset, lines) => {
           sinceCheckpoint++;

@@ -21,6 +21,8 @@ export interface LineReaderOptions {
   checkpoint?: (endOffset: number, lines: number) => void;
   /** Checked after every chunk: true stops reading there (the outcome says so; lines handed over stay valid). */
   stopped?: () => boolean;
+  /** Each chunk as read, with its offset in the file (a view valid only during the call). */
+  onChunk?: (bytes: Buffer, offset: number) => void;
 }
 
 /**
@@ -139,6 +141,7 @@ async function readChunks(
     const n = fs.readSync(fd, chunk, 0, want, offset);
     if (n <= 0) break; // The file shrank under us; the next scan notices the truncation.
     const view = chunk.subarray(0, n);
+    options.onChunk?.(view, offset);
     let pos = 0;
     while (pos < n) {
       const nl = view.indexOf(NEWLINE, pos);
