@@ -37,7 +37,7 @@ const common = {
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
-// The node bundles carry sql.js with its in-memory file doubling as it grows (see scripts/sqljs-file-growth.mjs).
+// The node bundles carry sql.js with its in-memory file growing in place (see scripts/sqljs-file-growth.mjs).
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [problemMatcherLog, sqlJsFileGrowth] };
 
 const builds = [

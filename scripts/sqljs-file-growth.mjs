@@ -24,7 +24,7 @@ export const GROW_RESERVE_BYTES = 2 ** 31;
 /**
  * The file's bytes grown to `size` bytes (`used` of them in use): the same buffer resized when it can be, else a
  * copy into a new resizable buffer, else (no resizable buffers here) into a plain array. Injected into sql.js as
- * source text, so it refers to nothing outside itself.
+ * source text with GROW_RESERVE_BYTES beside it (HELPER), so it names nothing else outside itself.
  */
 export function growFileBytes(bytes, used, size) {
   const buffer = bytes.buffer;
@@ -34,8 +34,7 @@ export function growFileBytes(bytes, used, size) {
   }
   let next;
   try {
-    // 2 ** 31: GROW_RESERVE_BYTES (this function is injected as text and can name nothing outside itself).
-    next = new Uint8Array(new ArrayBuffer(size, { maxByteLength: Math.max(2 ** 31, size * 2) }), 0, size);
+    next = new Uint8Array(new ArrayBuffer(size, { maxByteLength: Math.max(GROW_RESERVE_BYTES, size * 2) }), 0, size);
   } catch {
     next = new Uint8Array(size);
   }
@@ -43,7 +42,7 @@ export function growFileBytes(bytes, used, size) {
   return next;
 }
 
-const HELPER = `var __cuGrowFileBytes = ${growFileBytes.toString()};\n`;
+const HELPER = `var GROW_RESERVE_BYTES = ${GROW_RESERVE_BYTES};\nvar __cuGrowFileBytes = ${growFileBytes.toString()};\n`;
 
 function findOnce(source, pattern, what, file) {
   const found = source.match(pattern) ?? [];

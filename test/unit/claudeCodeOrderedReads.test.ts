@@ -1,6 +1,7 @@
 // Reading in file order with a reader thread: while the next file is still in the thread, this thread parses a small
 // file further ahead itself; what it read waits for its turn packed (as a thread's pieces travel), is handed over only
-// then, and gives exactly the calls a plain read of the file gives.
+// then, and gives exactly the calls a plain read of the file gives. And a file's head, hashed from the bytes a read
+// met, is the hash a second read of the file gives.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,18 +52,24 @@ class HeldPool {
   }
 }
 
+/** Reads the whole file in this thread, every piece to `onPiece`. */
+async function readWhole(job: ReadJob, onPiece: (piece: ReadPiece) => void): Promise<void> {
+  await readTranscriptFile(job, { onPiece, pause: () => undefined, stopped: () => false, meta: () => undefined });
+}
+
 async function plainCalls(job: ReadJob): Promise<CallInput[]> {
   const calls: CallInput[] = [];
-  await readTranscriptFile(job, { onPiece: (p) => calls.push(...callsOf(p.calls)), pause: () => undefined, stopped: () => false, meta: () => undefined });
+  await readWhole(job, (p) => calls.push(...callsOf(p.calls)));
   return calls;
 }
 
+let tmp: ReturnType<typeof tempDir>;
+before(() => {
+  tmp = tempDir('cc-ordered-');
+});
+after(() => tmp.cleanup());
+
 describe('ordered reads', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  before(() => {
-    tmp = tempDir('cc-ordered-');
-  });
-  after(() => tmp.cleanup());
 
   it('park what a file parsed out of turn read, packed, and hand it over in its turn exactly as read', async () => {
     const first = session(tmp.dir, 'first', 3);
@@ -108,16 +115,10 @@ describe('ordered reads', () => {
 });
 
 describe("a file's head", () => {
-  let tmp: ReturnType<typeof tempDir>;
-  before(() => {
-    tmp = tempDir('cc-head-');
-  });
-  after(() => tmp.cleanup());
-
   /** The read state a whole read of the file leaves behind. */
   async function finalState(job: ReadJob): Promise<FileReadState> {
     let encoded: string | undefined;
-    await readTranscriptFile(job, { onPiece: (p) => (encoded = p.encoded), pause: () => undefined, stopped: () => false, meta: () => undefined });
+    await readWhole(job, (p) => (encoded = p.encoded));
     const state = decodeFileState(encoded);
     assert.ok(state);
     return state;

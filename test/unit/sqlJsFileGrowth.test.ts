@@ -35,7 +35,7 @@ describe('sql.js file growth patch', () => {
     assert.match(patched, /Math\.max\(\w+,\w+\*2>>>0\)/);
     assert.match(patched, /(\w+)\.(\w+)=__cuGrowFileBytes\(\1\.\2,\1\.\w+,\w+\)/);
     assert.doesNotMatch(patched, /\.subarray\(0,\w+\.\w+\),\w+\.\w+=new Uint8Array\(\w+\)/);
-    assert.ok(patched.startsWith('var __cuGrowFileBytes = function growFileBytes('), 'the helper comes first');
+    assert.ok(patched.startsWith(`var GROW_RESERVE_BYTES = ${GROW_RESERVE_BYTES};\nvar __cuGrowFileBytes = function growFileBytes(`), 'the helper comes first');
   });
 
   it('refuses a sql.js without either expression, or with one twice', () => {
