@@ -15,6 +15,7 @@
  * Anything else (a failed stat, a changed folder, a folder seen for the first time) reads the folder again.
  */
 import fs from 'node:fs';
+import { statNow, type StatFn } from './statAhead';
 
 /** Longer than the coarsest timestamp granularity in use (FAT: 2 s). */
 export const CONFIRM_MS = 3_000;
@@ -59,11 +60,12 @@ export class DirCache {
 
   /**
    * The folder's entries sorted by name, from the cache when that is safe, else read now (`fresh` forces a read).
-   * Throws what readdir throws (the caller tells a missing folder from an unreadable one).
+   * Throws what readdir throws (the caller tells a missing folder from an unreadable one). `stat`: how the folder is
+   * stat'ed (a full scan's goes through statAhead.ts).
    */
-  read(dir: string, fresh = false): DirEntryInfo[] {
+  read(dir: string, fresh = false, stat: StatFn = statNow): DirEntryInfo[] {
     this.touched?.add(dir);
-    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    const st = stat(dir);
     if (!st) {
       this.dirs.delete(dir);
       // Let readdir produce the error the caller expects (ENOENT).

@@ -4,13 +4,13 @@
  * came from: a re-scan compares a stat with it instead of decoding every file's JSON state (which carries the
  * conversation context).
  */
-import fs from 'node:fs';
 import type { FileStateStore } from '../collector';
 import { decodeFileState, isUnchanged, knownFileOf, type KnownFile } from './fileReadState';
 import type { ReadJob } from './fileReader';
 import { slotFor, type Slot } from './orderedReads';
 import type { ScanLog } from './scanLog';
 import { readCustomTitle, sidecarMtime } from './sidecars';
+import { statNow, type StatFacts, type StatFn } from './statAhead';
 import { errorCode, type Listing, type TranscriptFile } from './transcriptFiles';
 
 export interface DecisionOptions {
@@ -29,12 +29,15 @@ export class FileDecisions {
     private readonly options: DecisionOptions,
   ) {}
 
-  /** One stat: unchanged files are done; a changed file becomes a read job. */
-  decide(f: TranscriptFile, listing: Listing): Slot {
+  /**
+   * One stat (through `stat`: a full scan's goes through statAhead.ts): unchanged files are done; a changed file
+   * becomes a read job.
+   */
+  decide(f: TranscriptFile, listing: Listing, stat: StatFn = statNow): Slot {
     const slot = slotFor(f);
-    let st: fs.Stats | undefined;
+    let st: StatFacts | undefined;
     try {
-      st = fs.statSync(f.path, { throwIfNoEntry: false });
+      st = stat(f.path);
     } catch (e: unknown) {
       this.log.once(f.path, 'warn', `Cannot read ${f.path} (${errorCode(e) ?? (e instanceof Error ? e.message : String(e))}); skipped until it is readable.`);
       return slot;

@@ -17,6 +17,7 @@ import { OrderedReads, type Slot } from './orderedReads';
 import { ProgressReporter } from './progressReporter';
 import { bundledReaderEntry, ReaderPool } from './readerPool';
 import { ScanLog } from './scanLog';
+import { StatAhead, statNow } from './statAhead';
 import { LINE_WALK_FILE, lineWalkProblem } from './lineWalker';
 import {
   emptyListing,
@@ -54,6 +55,8 @@ export interface ScannerTuning {
   readerThreads?: number;
   /** New bytes a scan must have to start reader threads (default POOL_MIN_BYTES). */
   poolMinBytes?: number;
+  /** Paths a full scan must stat for a helper thread to share them (default statAhead.ts MIN_PATHS). */
+  statAheadMinPaths?: number;
 }
 
 export interface ScanOutcome {
@@ -109,6 +112,7 @@ export class TranscriptScanner {
   private failedPaths = new Set<string>();
   private abandoned = false;
   private readonly dirCache = new DirCache();
+  private readonly statAhead: StatAhead;
   private readonly decisions: FileDecisions;
 
   constructor(
@@ -117,6 +121,7 @@ export class TranscriptScanner {
     private readonly tuning: ScannerTuning = {},
   ) {
     this.log = new ScanLog(deps.log);
+    this.statAhead = new StatAhead(tuning.statAheadMinPaths);
     this.decisions = new FileDecisions(deps.fileState, this.log, {
       chunkBytes: tuning.chunkBytes,
       checkpointChunks: tuning.checkpointChunks,
@@ -135,6 +140,7 @@ export class TranscriptScanner {
   abandon(): void {
     this.abandoned = true;
     this.cancelRequested = true;
+    this.statAhead.close();
   }
 
   async scan(request: ScanRequest): Promise<ScanOutcome> {
@@ -153,9 +159,13 @@ export class TranscriptScanner {
     // Folders are listed one project at a time and each listed file is stat'ed at once, so that for a large import
     // reader threads start on the first files while the rest are still being listed. Unchanged folders are not read
     // again (see dirCache.ts); the folders a notification names as changed are read for real (and the cache
-    // refreshed).
-    const read = full ? (dir: string) => this.dirCache.read(dir) : (dir: string) => this.dirCache.read(dir, true);
-    if (full) this.dirCache.beginPass();
+    // refreshed). A full scan's stats are shared with a helper thread (statAhead.ts).
+    const stat = full ? this.statAhead.stat : statNow;
+    const read = full ? (dir: string) => this.dirCache.read(dir, false, stat) : (dir: string) => this.dirCache.read(dir, true);
+    if (full) {
+      this.dirCache.beginPass();
+      this.statAhead.begin();
+    }
     const projectDirs = full ? roots.flatMap((root) => projectDirsOf(root, listing, read)) : (request.projectDirs ?? []);
     const activeSessions = new Set<string>();
     const scanStart = Date.now();
@@ -186,7 +196,7 @@ export class TranscriptScanner {
         if (this.cancelRequested) break;
         listProjectDir(dir, listing, read);
         while (slots.length < listing.files.length && !this.cancelRequested) {
-          const slot = this.decisions.decide(listing.files[slots.length], listing);
+          const slot = this.decisions.decide(listing.files[slots.length], listing, stat);
           slots.push(slot);
           if (slot.job) {
             newBytes += slot.newBytes;
@@ -203,8 +213,10 @@ export class TranscriptScanner {
       }
     } catch (e: unknown) {
       pool?.close();
+      if (full) this.statAhead.end(false);
       throw e;
     }
+    if (full) this.statAhead.end(!this.cancelRequested);
     // A pass cut short by a cancel read only some folders: it must not make the cache forget the others.
     if (full && !this.cancelRequested) this.dirCache.endPass();
     this.reportListingProblems(listing);
