@@ -52,6 +52,9 @@ describe('stats shared with a helper thread', () => {
       assert.equal(first.helperDone, false, 'the first scan has no list yet: no helper');
       assert.equal(ahead.helped, 0);
       assert.deepEqual(first.got, now(paths));
+      assert.equal(ahead.hasThread, false);
+      ahead.prepare();
+      assert.equal(ahead.hasThread, true, 'started ahead of the next scan');
 
       const second = await scan(ahead, paths, true);
       assert.equal(second.helperDone, true, 'the helper went through the last scan\'s paths');
@@ -133,6 +136,8 @@ describe('stats shared with a helper thread', () => {
     const ahead = new StatAhead(paths.length + 1);
     try {
       await scan(ahead, paths, true);
+      ahead.prepare();
+      assert.equal(ahead.hasThread, false);
       const second = await scan(ahead, paths, true);
       assert.equal(second.helperDone, false);
       assert.equal(ahead.helped, 0);

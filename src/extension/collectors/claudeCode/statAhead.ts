@@ -91,6 +91,14 @@ export class StatAhead {
 
   constructor(private readonly minPaths = MIN_PATHS) {}
 
+  /**
+   * Starts the helper thread ahead of the next full scan when the last one's list is long enough (after a scan, so
+   * its start-up is not the next scan's).
+   */
+  prepare(): void {
+    if (this.wanted()) this.helper(this.shared as Shared);
+  }
+
   /** A full scan begins: the helper starts on the previous full scan's paths, from the end. */
   begin(): void {
     this.order = [];
@@ -98,7 +106,7 @@ export class StatAhead {
     this.helpedCount = 0;
     const shared = this.shared;
     Atomics.store(this.control, FRONT, 0);
-    if (!shared || shared.paths.length < this.minPaths || this.broken || !CAN_SHARE) {
+    if (!shared || !this.wanted()) {
       Atomics.store(this.control, GEN, 0);
       return;
     }
@@ -152,6 +160,11 @@ export class StatAhead {
     if (worker) void worker.terminate();
   }
 
+  /** Whether the helper thread is running. */
+  get hasThread(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Figures the running (or last) scan took from the helper. */
   get helped(): number {
     return this.helpedCount;
@@ -162,6 +175,10 @@ export class StatAhead {
     if (!this.worker || this.gen === 0 || Atomics.load(this.control, GEN) !== this.gen) return Promise.resolve(false);
     const gen = this.gen;
     return new Promise((resolve) => this.passWaiters.push({ gen, resolve }));
+  }
+
+  private wanted(): boolean {
+    return this.shared !== undefined && this.shared.paths.length >= this.minPaths && !this.broken && CAN_SHARE;
   }
 
   /** Where a path is in the list: the scan usually asks in list order, so the next index is tried first. */

@@ -237,12 +237,13 @@ export class TranscriptScanner {
       this.forgetVanished(listing, roots);
       // A long import: the folder listings it began with can be confirmed now, so the next scan reuses them — just
       // after this scan resolves rather than before (re-reading 2,700 folders was the last ~80 ms of the bench's
-      // import, with the reader thread already done).
-      if (performance.now() - t0 > CONFIRM_MS) {
-        setTimeout(() => {
-          if (!this.abandoned) this.dirCache.confirm();
-        }, 0).unref();
-      }
+      // import, with the reader thread already done). The stat helper starts then too, for the next full scan.
+      const long = performance.now() - t0 > CONFIRM_MS;
+      setTimeout(() => {
+        if (this.abandoned) return;
+        if (long) this.dirCache.confirm();
+        this.statAhead.prepare();
+      }, 0).unref();
     }
     this.log.endScan();
     stats.ms = Math.round(performance.now() - t0);
