@@ -210,6 +210,28 @@ describe('names', () => {
     assert.equal(Array.from(cut).slice(0, -1).join(''), '😀'.repeat(199), 'no emoji cut in half');
   });
 
+  it('cut exactly where collapsing the whole text and splitting it into characters would', () => {
+    // The rule as first written: split into code points, keep max - 1 and an ellipsis when there are more than max.
+    const reference = (text: string, max: number): string | undefined => {
+      const collapsed = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
+      if (!collapsed) return undefined;
+      const chars = Array.from(collapsed);
+      return chars.length <= max ? collapsed : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+    };
+    const pieces = ['a', 'é', ' ', '\n', '😀', '\ud83d', '\ude00', 'z ', '漢', '\t\t'];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const max = 1 + next(12);
+      let text = '';
+      for (let k = next(12 * max + 4); k > 0; k--) text += pieces[next(pieces.length)];
+      assert.equal(shortName(text, max), reference(text, max), JSON.stringify({ text, max }));
+    }
+  });
+
   it('names agents by type and task, headless runs by project and prompt', () => {
     assert.equal(agentName({ agentType: 'general-purpose', description: 'Explore auth flow' }, undefined, 'a1'), 'general-purpose: Explore auth flow');
     assert.equal(agentName({ agentType: 'Explore' }, 'ignored', 'a1'), 'Explore');
