@@ -132,6 +132,23 @@ describe('stats shared with a helper thread', () => {
     }
   });
 
+  it('hold a list of 300,000 paths (a heavy user\'s years of transcripts) within the thread\'s heap limit', async () => {
+    const many = Array.from({ length: 300_000 }, (_, i) => path.join(tmp.dir, 'gone', `project-${i % 500}`, `session-${i}-0123456789abcdef.jsonl`));
+    const ahead = new StatAhead(10);
+    try {
+      ahead.begin();
+      for (const p of many) ahead.stat(p);
+      ahead.end(true);
+      ahead.begin();
+      assert.equal(await ahead.helperPass(), true);
+      assert.equal(many.filter((p) => ahead.stat(p) !== undefined).length, 0, 'none of them exists');
+      assert.equal(ahead.helped, many.length);
+      ahead.end(true);
+    } finally {
+      ahead.close();
+    }
+  });
+
   it('need a list as long as the threshold before a thread starts', async () => {
     const ahead = new StatAhead(paths.length + 1);
     try {

@@ -207,8 +207,9 @@ export class StatAhead {
     try {
       const worker = new Worker(HELPER_SOURCE, {
         eval: true,
-        // Its garbage is a Stats object per path: a small heap is plenty.
-        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
+        // Its garbage is a Stats object per path: a small young generation is plenty. The old one holds the list
+        // (~100 bytes a path; a limit, not a reservation: room for a few hundred thousand paths).
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
         stdout: true,
         stderr: true,
       });
