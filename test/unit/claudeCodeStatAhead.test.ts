@@ -26,11 +26,16 @@ async function scan(ahead: StatAhead, paths: readonly string[], waitForHelper: b
 
 const now = (paths: readonly string[]) => paths.map((p) => facts(fs.statSync(p, { throwIfNoEntry: false })));
 
+/** One temporary folder for the file: the suites work in folders of their own inside it. */
+let tmp: ReturnType<typeof tempDir>;
+before(() => {
+  tmp = tempDir('cc-statahead-');
+});
+after(() => tmp.cleanup());
+
 describe('stats shared with a helper thread', () => {
-  let tmp: ReturnType<typeof tempDir>;
   let paths: string[];
   before(() => {
-    tmp = tempDir('cc-statahead-');
     paths = [];
     for (let d = 0; d < 8; d++) {
       const dir = path.join(tmp.dir, `project-${d}`);
@@ -43,7 +48,6 @@ describe('stats shared with a helper thread', () => {
       }
     }
   });
-  after(() => tmp.cleanup());
 
   it('are the figures a stat gives, taken after the scan began, and the helper takes them all when it gets there first', async () => {
     const ahead = new StatAhead(10);
@@ -166,12 +170,6 @@ describe('stats shared with a helper thread', () => {
 });
 
 describe('re-scans with a stat helper', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  before(() => {
-    tmp = tempDir('cc-statahead-scan-');
-  });
-  after(() => tmp.cleanup());
-
   it('find appended lines and new conversations, and read nothing when nothing changed', async () => {
     const project = path.join(tmp.dir, 'config', 'projects', '-home-dev-app');
     fs.mkdirSync(project, { recursive: true });
