@@ -63,12 +63,14 @@ export class Db {
   transaction<T>(fn: () => T): T {
     const outer = this.depth === 0;
     const savepoint = `sp${this.depth}`;
-    this.raw.exec(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+    // Prepared once, like every other statement: the first import of a large history runs several hundred
+    // transactions (savepoints included), and each of these four words was parsed again every time.
+    this.run(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
     this.depth++;
     try {
       const result = fn();
       this.depth--;
-      this.raw.exec(outer ? 'COMMIT' : `RELEASE ${savepoint}`);
+      this.run(outer ? 'COMMIT' : `RELEASE ${savepoint}`);
       return result;
     } catch (e: unknown) {
       this.depth--;
