@@ -5,6 +5,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { buildWasm } from './scripts/build-wasm.mjs';
+import { buildNewDatabase } from './scripts/new-database.mjs';
 import { sqlJsFileGrowth } from './scripts/sqljs-file-growth.mjs';
 
 const require = createRequire(import.meta.url);
@@ -67,6 +68,7 @@ async function copyAssets() {
   const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
   await copyFile(wasm, path.join(outdir, 'sql-wasm.wasm'));
   await buildWasm(); // dist/lineWalk.wasm, the transcript line walk
+  await buildNewDatabase(outdir); // dist/newDatabase.sqlite, a new user's database (needs sql-wasm.wasm beside it)
 }
 
 const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

@@ -6,7 +6,7 @@ import type { Pricer } from '../../src/extension/pricing';
 import { Queries } from '../../src/extension/queries';
 import { Recorder } from '../../src/extension/recorder/recorder';
 import type { Db } from '../../src/extension/store/db';
-import { emptyDatabase } from '../../src/extension/store/persistence';
+import { emptyDatabase } from '../../src/extension/store/newDatabase';
 import { loadSqlJs } from '../../src/extension/store/sqlJs';
 import { WASM_PATH } from './storeFixtures';
 import { mulberry32 } from '../support/seededRandom';

@@ -7,7 +7,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { CallInput } from '../../src/shared/callRecord';
 import { Recorder } from '../../src/extension/recorder/recorder';
 import { Db } from '../../src/extension/store/db';
-import { emptyDatabase } from '../../src/extension/store/persistence';
+import { emptyDatabase } from '../../src/extension/store/newDatabase';
 import { migrate } from '../../src/extension/store/schema';
 import { loadSqlJs } from '../../src/extension/store/sqlJs';
 import { BulkKeys } from '../../src/extension/recorder/bulkKeys';

@@ -6,7 +6,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { CallInput } from '../../src/shared/callRecord';
 import { Recorder } from '../../src/extension/recorder/recorder';
 import type { Db } from '../../src/extension/store/db';
-import { emptyDatabase } from '../../src/extension/store/persistence';
+import { emptyDatabase } from '../../src/extension/store/newDatabase';
 import { loadSqlJs } from '../../src/extension/store/sqlJs';
 import { WASM_PATH, fakePricer, makeCall, randomCalls } from './storeFixtures';
 

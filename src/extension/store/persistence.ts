@@ -10,6 +10,7 @@ import { threadId } from 'node:worker_threads';
 import type { SqlJsStatic } from 'sql.js';
 import type { OpenResult } from './storeApi';
 import { Db } from './db';
+import { emptyDatabase } from './newDatabase';
 import { migrate, NewerSchemaError } from './schema';
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -63,12 +64,6 @@ export async function readDiskCopy(
   return backup.ok
     ? { db: backup.db, recovery: { movedTo, loadedFrom: 'backup', reason: main.reason } }
     : { db: null, recovery: { movedTo, loadedFrom: 'empty', reason: main.reason } };
-}
-
-export function emptyDatabase(SQL: SqlJsStatic): Db {
-  const db = new Db(new SQL.Database());
-  migrate(db);
-  return db;
 }
 
 type Candidate = { ok: true; db: Db } | { ok: false; missing: boolean; reason: string };

@@ -1,0 +1,1 @@
+export function buildNewDatabase(outdir: string): Promise<void>;
