@@ -15,18 +15,13 @@ import { migrate } from './schema';
 
 export const NEW_DATABASE_FILE = 'newDatabase.sqlite';
 
-/** The built image, read once per thread; null when there is none beside the bundle. */
-let shipped: Uint8Array | null | undefined;
-
+/** The built image beside the bundle; null when there is none (read when needed: once per new database). */
 function shippedImage(): Uint8Array | null {
-  if (shipped === undefined) {
-    try {
-      shipped = readFileSync(path.join(__dirname, NEW_DATABASE_FILE));
-    } catch {
-      shipped = null;
-    }
+  try {
+    return readFileSync(path.join(__dirname, NEW_DATABASE_FILE));
+  } catch {
+    return null;
   }
-  return shipped;
 }
 
 /**
