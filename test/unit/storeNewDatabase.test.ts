@@ -4,24 +4,20 @@
 // sources make, byte for byte.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { SqlJsStatic } from 'sql.js';
 import { buildNewDatabase } from '../../scripts/new-database.mjs';
 import { Db } from '../../src/extension/store/db';
 import { emptyDatabase, NEW_DATABASE_FILE, newDatabaseImage } from '../../src/extension/store/newDatabase';
 import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../src/extension/store/schema';
 import { loadSqlJs } from '../../src/extension/store/sqlJs';
-import { WASM_PATH } from './storeFixtures';
+import { WASM_PATH, withTempDir } from './storeFixtures';
 
 let SQL: SqlJsStatic;
-let tmp: string;
 before(async () => {
   SQL = await loadSqlJs(WASM_PATH);
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cu-newdb-'));
 });
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Everything a migration leaves: the schema's objects and their SQL, the version, the meta rows. */
 function shape(db: Db): string {
@@ -97,13 +93,13 @@ describe('a new database', () => {
   });
 
   it('is built by the build from this checkout, byte for byte what the sources make', async () => {
-    const outdir = path.join(tmp, 'dist');
-    fs.mkdirSync(outdir);
-    // The build runs beside the engine it ships.
-    fs.copyFileSync(WASM_PATH, path.join(outdir, 'sql-wasm.wasm'));
-    await buildNewDatabase(outdir);
-    const built = fs.readFileSync(path.join(outdir, NEW_DATABASE_FILE));
-    assert.deepEqual(new Uint8Array(built), newDatabaseImage(SQL));
-    assert.deepEqual(fs.readdirSync(outdir).sort(), [NEW_DATABASE_FILE, 'sql-wasm.wasm'].sort(), 'the generator it ran is gone');
+    await withTempDir(async (outdir) => {
+      // The build runs beside the engine it ships.
+      fs.copyFileSync(WASM_PATH, path.join(outdir, 'sql-wasm.wasm'));
+      await buildNewDatabase(outdir);
+      const built = fs.readFileSync(path.join(outdir, NEW_DATABASE_FILE));
+      assert.deepEqual(new Uint8Array(built), newDatabaseImage(SQL));
+      assert.deepEqual(fs.readdirSync(outdir).sort(), [NEW_DATABASE_FILE, 'sql-wasm.wasm'].sort(), 'the generator it ran is gone');
+    });
   });
 });
