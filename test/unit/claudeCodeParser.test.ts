@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cutAssistantContent, cutUserContent } from '../../src/extension/collectors/claudeCode/contentCut';
-import { interpret, parseLine, type ParsedLine } from '../../src/extension/collectors/claudeCode/lineParser';
+import { badLine, interpret, parseLine, parseLineAt, type ParsedLine } from '../../src/extension/collectors/claudeCode/lineParser';
 import { agentName, headlessRunName, shortName } from '../../src/extension/collectors/claudeCode/names';
 import { timestampMs } from '../../src/extension/collectors/claudeCode/narrow';
 import { emptyContext, TranscriptContext } from '../../src/extension/collectors/claudeCode/transcriptContext';
@@ -103,6 +103,31 @@ describe('parseLine', () => {
       assert.equal(p.kind, 'bad', bytes.toString().slice(0, 60));
       if (p.kind === 'bad') assert.match(p.reason, reason);
     }
+  });
+
+  it('gives every kind of line the same fields, in the same order (the reader reads `kind` of each: one shape)', () => {
+    const lines = [
+      parseLine(line(call())),
+      parseLine(line({ type: 'user', message: { role: 'user', content: 'Fix the tests' }, timestamp: new Date(TS).toISOString(), ...ENV })),
+      parseLine(line({ type: 'custom-title', customTitle: 'Renamed', sessionId: 'sess-1' })),
+      parseLine(line({ type: 'system', subtype: 'compact_boundary', timestamp: new Date(TS).toISOString() })),
+      parseLine(line(call({ model: '<synthetic>' }))),
+      parseLine(line({ type: 'mystery-future-type' })),
+      parseLine(line({ type: 'custom-title', customTitle: 42 })),
+      parseLine(Buffer.from('{"type":"assistant"'), false),
+      badLine('line too large'),
+    ];
+    assert.deepEqual(lines.map((p) => p.kind), ['call', 'user', 'title', 'compactBoundary', 'notCall', 'ignored', 'bad', 'pending', 'bad']);
+    for (const p of lines) assert.deepEqual(Object.keys(p), Object.keys(lines[0]), p.kind);
+  });
+
+  it('reads a line in place in a larger buffer as it reads the line alone', () => {
+    const one = line(call());
+    const around = Buffer.concat([Buffer.from('{"type":"user"}\n'), one, Buffer.from('\n{"type":"assistant","x":')]);
+    const from = around.indexOf(one);
+    assert.deepEqual(parseLineAt(around, from, from + one.length), parseLine(one));
+    assert.equal(parseLineAt(around, from + one.length + 1, around.length, false).kind, 'pending');
+    assert.equal(parseLineAt(around, from + one.length + 1, around.length, true).kind, 'bad');
   });
 
   it('ignores unknown and irrelevant lines quietly', () => {
@@ -267,6 +292,30 @@ describe('attribution', () => {
       call({ id: 'msg_chat', ts: TS }),
     ]);
     assert.deepEqual(calls.map((c) => [c.key, c.consumer.name]), [['msg_agent', 'Subagent: Agent task'], ['msg_chat', 'First prompt of the chat']]);
+  });
+
+  it('keeps interleaved chains apart: two inline agents and the chat, each with its consumer, its durations and its copies', () => {
+    const a = { ...ENV, isSidechain: true, agentId: 'agA' };
+    const b = { ...ENV, isSidechain: true, agentId: 'agB' };
+    const calls = feed([
+      userLine(ENV, { ts: TS - 9000, uuid: 'u1', parentUuid: null, content: 'Chat prompt' }),
+      userLine(a, { ts: TS - 8000, uuid: 'u2', parentUuid: null, content: 'Task A' }),
+      userLine(b, { ts: TS - 7000, uuid: 'u3', parentUuid: null, content: 'Task B' }),
+      call({ id: 'msg_a', ts: TS - 6000, usage: usageObject({ input: 4, output: 1 }) }, a),
+      call({ id: 'msg_b', ts: TS - 5000 }, b),
+      call({ id: 'msg_a', ts: TS - 4000, usage: usageObject({ input: 4, output: 500 }) }, a),
+      call({ id: 'msg_chat', ts: TS - 3000 }),
+      call({ id: 'msg_b2', ts: TS - 2000 }, b),
+    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.key, c.consumer.key, c.consumer.name, c.source, c.durationMs, c.tokens.output]),
+      [
+        ['msg_a', 'claude-code:agent:agA', 'Subagent: Task A', 'agent', 4000, 500],
+        ['msg_b', 'claude-code:agent:agB', 'Subagent: Task B', 'agent', 2000, 412],
+        ['msg_chat', 'claude-code:session:sess-1', 'Chat prompt', 'chat', 6000, 412],
+        ['msg_b2', 'claude-code:agent:agB', 'Subagent: Task B', 'agent', null, 412],
+      ],
+    );
   });
 
   it('keys a call without a message id or request id by its line uuid (a wrapped copy: the inner line\'s)', () => {

@@ -25,7 +25,8 @@ async function readAll(file: string, from: number, chunkBytes: number, bigLineBy
       fd,
       from,
       size,
-      (line, complete, shrunk) => {
+      (bytes, from, to, complete, shrunk) => {
+        const line = bytes?.subarray(from, to);
         seen.push({ text: line ? line.toString('utf8') : null, complete, shrunk, length: line ? line.length : -1 });
         return complete || takeTail;
       },

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { interpret, LINE_SCAN, parseLine } from '../../src/extension/collectors/claudeCode/lineParser';
+import { interpret, LINE_SCAN, parseLine, parseLineAt } from '../../src/extension/collectors/claudeCode/lineParser';
 import { FIELD_NAMES } from '../../src/extension/collectors/claudeCode/lineFields';
 import type { Schema } from '../../src/extension/collectors/claudeCode/lineScanner';
-import { NOT_WALKED } from '../../src/extension/collectors/claudeCode/lineWalker';
+import { giveBackWalkChunk, NOT_WALKED, takeWalkChunk } from '../../src/extension/collectors/claudeCode/lineWalker';
 import { readTapeFields, UNDESCRIBED } from '../../src/extension/collectors/claudeCode/tapeFields';
 import { Dice } from '../support/seededRandom';
 
@@ -145,6 +145,25 @@ describe('transcript lines read from the walk\'s tape into their fields', () => 
     }
     // Duplicate keys go back to the objects fromTape builds; everything else is read from the tape.
     assert.ok(fromTape > 18_000, `${fromTape} of 20000 lines read from the tape`);
+  });
+
+  it('mean the same in place in a read chunk of the walk\'s memory as in a buffer of their own, in any order', () => {
+    const g = new LineGen(20261128);
+    const chunk = takeWalkChunk();
+    assert.ok(chunk, 'the walk has read chunks to lend');
+    try {
+      for (let i = 0; i < 2_000; i++) {
+        const bytes = Buffer.from(g.write(g.line()));
+        const expected = parseLine(Buffer.from(bytes), true, true);
+        // Alternately in the walk's memory (walked where it lies) and in a buffer of its own (copied in first).
+        const at = 1 + (i % 7) * 13;
+        bytes.copy(chunk, at);
+        const inPlace = i % 3 === 0 ? parseLineAt(chunk, at, at + bytes.length, true, true) : parseLine(bytes, true, true);
+        assert.deepStrictEqual(inPlace, expected, bytes.toString());
+      }
+    } finally {
+      giveBackWalkChunk(chunk);
+    }
   });
 
   it('knows every field the parser\'s schemas name', () => {

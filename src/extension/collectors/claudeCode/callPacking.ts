@@ -25,15 +25,21 @@ const ABSENT = -1;
 class StringTable {
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
+  /** Each field's last string and its index: consecutive calls mostly repeat them (one lookup saved per field). */
+  private readonly lastString: Array<string | undefined> = new Array<string | undefined>(STRING_WIDTH).fill(undefined);
+  private readonly lastIndex = new Int32Array(STRING_WIDTH);
 
-  /** A string that repeats from call to call: sent once. */
-  shared(s: string | undefined): number {
+  /** A string that repeats from call to call (field `field` of the refs): sent once. */
+  shared(s: string | undefined, field: number): number {
     if (s === undefined) return ABSENT;
+    if (s === this.lastString[field]) return this.lastIndex[field];
     let i = this.index.get(s);
     if (i === undefined) {
       i = this.add(s);
       this.index.set(s, i);
     }
+    this.lastString[field] = s;
+    this.lastIndex[field] = i;
     return i;
   }
 
@@ -68,14 +74,14 @@ export function packCalls(calls: readonly CallInput[]): PackedCalls {
     numbers[n++] = c.sidechain === undefined ? NaN : c.sidechain ? 1 : 0;
     refs[r++] = table.own(c.key);
     refs[r++] = table.own(c.requestId);
-    refs[r++] = table.shared(c.consumer.key);
-    refs[r++] = table.shared(c.consumer.name);
-    refs[r++] = table.shared(c.model);
-    refs[r++] = table.shared(c.collector);
-    refs[r++] = table.shared(c.serviceTier);
-    refs[r++] = table.shared(c.speed);
-    refs[r++] = table.shared(c.inferenceGeo);
-    refs[r++] = table.shared(c.project);
+    refs[r++] = table.shared(c.consumer.key, 2);
+    refs[r++] = table.shared(c.consumer.name, 3);
+    refs[r++] = table.shared(c.model, 4);
+    refs[r++] = table.shared(c.collector, 5);
+    refs[r++] = table.shared(c.serviceTier, 6);
+    refs[r++] = table.shared(c.speed, 7);
+    refs[r++] = table.shared(c.inferenceGeo, 8);
+    refs[r++] = table.shared(c.project, 9);
   }
   return { strings: table.strings, numbers, refs };
 }

@@ -20,7 +20,7 @@ import {
   type KnownFile,
   type ReadPlan,
 } from './fileReadState';
-import { parseLine } from './lineParser';
+import { badLine, parseLineAt } from './lineParser';
 import { readLines } from './lineReader';
 import type { AgentMeta } from './names';
 import { readAgentMeta } from './sidecars';
@@ -130,8 +130,9 @@ export async function readTranscriptFile(job: ReadJob, hooks: ReadHooks): Promis
       fd,
       plan.from,
       identity.size,
-      (bytes, complete) => {
-        const parsed = bytes === null ? (complete ? { kind: 'bad' as const, reason: 'line too large' } : null) : parseLine(bytes, complete, wantsPrompt);
+      (bytes, from, to, complete) => {
+        const parsed =
+          bytes === null ? (complete ? badLine('line too large') : null) : parseLineAt(bytes, from, to, complete, wantsPrompt);
         if (parsed === null || parsed.kind === 'pending') return false;
         lineNo++;
         const reason = ctx.handle(parsed);

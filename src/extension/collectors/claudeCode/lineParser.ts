@@ -56,7 +56,7 @@ export type ParsedLine =
  */
 export type PromptWanted = boolean | ((sidechain: boolean) => boolean);
 
-const IGNORED: ParsedLine = { kind: 'ignored' };
+const IGNORED: ParsedLine = shaped({ kind: 'ignored' });
 /** A line holding none of these (with their quotes) cannot matter. Early-matching words first: only speed depends on the order. */
 const NEEDLE_WORDS = ['assistant', 'user', 'usage', 'custom-title', 'ai-title', 'last-prompt', 'summary', 'compact_boundary'];
 const NEEDLES = NEEDLE_WORDS.map((s) => Buffer.from(`"${s}"`));
@@ -85,18 +85,27 @@ const PROMPT_KEEP = 2000;
  * asked only when it matters.
  */
 export function parseLine(bytes: Buffer, complete = true, wantPrompt: PromptWanted = true): ParsedLine | { kind: 'pending' } {
-  let start = 0;
-  let end = bytes.length - 1;
-  while (start <= end && isSpace(bytes[start])) start++;
-  while (end >= start && isSpace(bytes[end])) end--;
+  return parseLineAt(bytes, 0, bytes.length, complete, wantPrompt);
+}
+
+/** parseLine of the bytes [from, to) of `buf` (a line in place in a read chunk). */
+export function parseLineAt(buf: Buffer, from: number, to: number, complete = true, wantPrompt: PromptWanted = true): ParsedLine | { kind: 'pending' } {
+  let start = from;
+  let end = to - 1;
+  while (start <= end && isSpace(buf[start])) start++;
+  while (end >= start && isSpace(buf[end])) end--;
   if (start > end) return IGNORED;
-  if (bytes[start] !== 0x7b /* { */ || bytes[end] !== 0x7d /* } */) {
-    return complete ? { kind: 'bad', reason: 'not a JSON object' } : { kind: 'pending' };
+  if (buf[start] !== 0x7b /* { */ || buf[end] !== 0x7d /* } */) {
+    return complete ? shaped({ kind: 'bad', reason: 'not a JSON object' }) : shaped({ kind: 'pending' });
   }
   if (complete) {
-    const scanned = parseScanned(bytes, start, end, wantPrompt);
+    const scanned = parseScanned(buf, start, end, wantPrompt);
     if (scanned) return scanned;
   }
+  // The other ways read the line as a buffer of its own.
+  const bytes = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
+  start -= from;
+  end -= from;
   if (complete && !mayMatter(bytes)) return IGNORED;
   if (complete && bytes.length >= CUT_FROM_BYTES) {
     const fast = parseWithoutContent(bytes, wantPrompt);
@@ -106,10 +115,10 @@ export function parseLine(bytes: Buffer, complete = true, wantPrompt: PromptWant
   try {
     value = JSON.parse(bytes.toString('utf8', start, end + 1));
   } catch {
-    return complete ? { kind: 'bad', reason: 'invalid JSON' } : { kind: 'pending' };
+    return complete ? shaped({ kind: 'bad', reason: 'invalid JSON' }) : shaped({ kind: 'pending' });
   }
   const obj = asObject(value);
-  if (!obj) return { kind: 'bad', reason: 'not a JSON object' };
+  if (!obj) return shaped({ kind: 'bad', reason: 'not a JSON object' });
   return interpret(obj);
 }
 
@@ -122,7 +131,7 @@ function parseScanned(bytes: Buffer, start: number, end: number, wantPrompt: Pro
   const tape = readTapeFields(bytes, start, end, LINE, NEEDLE_SET);
   if (tape !== NOT_WALKED && tape !== UNDESCRIBED) {
     if (tape.hasBulk && promptWanted(tape, wantPrompt) && !tape.parseContents()) return undefined;
-    return meaning(tape, bytes);
+    return meaning(tape, bytes, start, end);
   }
   const scanned = tape === NOT_WALKED ? scanLine(bytes, start, end, LINE, NEEDLE_SET) : walkLine(bytes, start, end, LINE, NEEDLE_SET);
   if (!scanned) return undefined;
@@ -139,7 +148,7 @@ function parseScanned(bytes: Buffer, start: number, end: number, wantPrompt: Pro
     fields = objectFields(scanned.obj);
   }
   fields.tagged = scanned.tagged;
-  return meaning(fields, bytes);
+  return meaning(fields, bytes, start, end);
 }
 
 /** The line's content is to be parsed for a prompt: it can hold one, and the caller still wants one. */
@@ -149,10 +158,10 @@ function promptWanted(f: LineFields, wantPrompt: PromptWanted): boolean {
   return wantPrompt(f.value(f.root, F.type) === 'progress' || f.value(f.root, F.isSidechain) === true);
 }
 
-function meaning(f: LineFields, bytes: Buffer): ParsedLine {
+function meaning(f: LineFields, buf: Buffer, start: number, end: number): ParsedLine {
   const parsed = interpretFields(f);
   // The plain path ignores a line without any needle before parsing it; so must this one (only escapes can differ).
-  if (parsed.kind !== 'ignored' && !f.tagged && !mayMatter(bytes)) return IGNORED;
+  if (parsed.kind !== 'ignored' && !f.tagged && !mayMatter(buf.subarray(start, end + 1))) return IGNORED;
   return parsed;
 }
 
@@ -193,6 +202,31 @@ function parseWithoutContent(bytes: Buffer, wantPrompt: PromptWanted): ParsedLin
   return parsed.kind === 'user' && parsed.env.ts !== undefined ? parsed : undefined;
 }
 
+/** Every field any kind of parsed line has. */
+type AnyLineFields = { kind: string } & Partial<{
+  env: Envelope; call: ApiCallFacts; prompt: string; compactSummary: boolean; slot: TitleSlot; text: string; sessionId: string; reason: string;
+}>;
+
+/**
+ * The line with the fields of every kind (other kinds' undefined): parsed lines then share one hidden class, and the
+ * code that reads `kind` of every line stays monomorphic. One shape per kind (seven) made those reads megamorphic:
+ * a dictionary lookup per line.
+ */
+function shaped<L extends ParsedLine | { kind: 'pending' }>(line: L): L {
+  const l: AnyLineFields = line;
+  const all: AnyLineFields = {
+    kind: l.kind, env: l.env, call: l.call, prompt: l.prompt, compactSummary: l.compactSummary, slot: l.slot, text: l.text, sessionId: l.sessionId,
+    reason: l.reason,
+  };
+  // The same line, only with more (undefined) fields.
+  return all as L;
+}
+
+/** A line that cannot be read (for readers that reject a line before parsing it). */
+export function badLine(reason: string): ParsedLine {
+  return shaped({ kind: 'bad', reason });
+}
+
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
 }
@@ -219,13 +253,13 @@ function interpretFields(v: LineFields): ParsedLine {
     case 'progress':
       return progressLine(v, obj);
     case 'system':
-      return v.value(obj, F.subtype) === 'compact_boundary' ? { kind: 'compactBoundary', env: envelope(v, obj, false) } : IGNORED;
+      return v.value(obj, F.subtype) === 'compact_boundary' ? shaped({ kind: 'compactBoundary', env: envelope(v, obj, false) }) : IGNORED;
     default: {
       const title = typeof type === 'string' ? TITLE_FIELDS[type] : undefined;
       if (!title) return IGNORED;
       const text = anyString(v.value(obj, F[title[1]]));
-      if (text === undefined) return { kind: 'bad', reason: `${String(type)} line without ${title[1]}` };
-      return { kind: 'title', slot: title[0], text: text.slice(0, PROMPT_KEEP), sessionId: shortString(v.value(obj, F.sessionId)) };
+      if (text === undefined) return shaped({ kind: 'bad', reason: `${String(type)} line without ${title[1]}` });
+      return shaped({ kind: 'title', slot: title[0], text: text.slice(0, PROMPT_KEEP), sessionId: shortString(v.value(obj, F.sessionId)) });
     }
   }
 }
@@ -245,27 +279,27 @@ function envelope(v: LineFields, obj: number, wrapped: boolean): Envelope {
 
 function assistantLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
   const message = v.child(obj, F.message);
-  if (message === undefined) return { kind: 'bad', reason: 'assistant line without a message object' };
+  if (message === undefined) return shaped({ kind: 'bad', reason: 'assistant line without a message object' });
   const model = shortString(v.value(message, F.model));
-  if (model === '<synthetic>' || v.value(obj, F.isApiErrorMessage) === true) return { kind: 'notCall', env };
-  if (!model) return { kind: 'bad', reason: 'assistant message without a model' };
-  if (!v.has(message, F.usage)) return { kind: 'bad', reason: 'assistant message without usage' };
+  if (model === '<synthetic>' || v.value(obj, F.isApiErrorMessage) === true) return shaped({ kind: 'notCall', env });
+  if (!model) return shaped({ kind: 'bad', reason: 'assistant message without a model' });
+  if (!v.has(message, F.usage)) return shaped({ kind: 'bad', reason: 'assistant message without usage' });
   const usage = usageFacts(v, v.child(message, F.usage));
-  if (typeof usage === 'string') return { kind: 'bad', reason: usage };
-  if (env.ts === undefined) return { kind: 'bad', reason: 'assistant line without a valid timestamp' };
+  if (typeof usage === 'string') return shaped({ kind: 'bad', reason: usage });
+  if (env.ts === undefined) return shaped({ kind: 'bad', reason: 'assistant line without a valid timestamp' });
   const id = shortString(v.value(message, F.id));
   const requestId = shortString(v.value(obj, F.requestId));
   // Decoded only when it is needed: every line has one, and few calls lack both ids.
   const uuid = id === undefined && requestId === undefined ? shortString(v.value(obj, F.uuid)) : undefined;
-  return { kind: 'call', env, call: { id, requestId, uuid, model, ts: env.ts, usage } };
+  return shaped({ kind: 'call', env, call: { id, requestId, uuid, model, ts: env.ts, usage } });
 }
 
 function userLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
   const compactSummary = v.value(obj, F.isCompactSummary) === true;
-  if (compactSummary || v.value(obj, F.isMeta) === true) return { kind: 'user', env, prompt: undefined, compactSummary };
+  if (compactSummary || v.value(obj, F.isMeta) === true) return shaped({ kind: 'user', env, prompt: undefined, compactSummary });
   const message = v.child(obj, F.message);
   const prompt = message === undefined ? undefined : promptText(v.value(message, F.content));
-  return { kind: 'user', env, prompt, compactSummary };
+  return shaped({ kind: 'user', env, prompt, compactSummary });
 }
 
 /** The text of a real prompt: a string, or the first text block of a message that is not a tool result. */

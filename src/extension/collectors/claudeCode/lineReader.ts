@@ -26,10 +26,11 @@ export interface LineReaderOptions {
 }
 
 /**
- * Called for each line without its newline. `line` is null when the line was too large even once shrunk.
+ * Called for each line without its newline: the bytes [from, to) of `bytes` (most lines are handed over in place, in
+ * the read chunk, without a view made for each). `bytes` is null when the line was too large even once shrunk.
  * For `complete === false` (the file's unterminated tail) return true to take the line, false to leave it.
  */
-export type LineHandler = (line: Buffer | null, complete: boolean, shrunk: boolean) => boolean;
+export type LineHandler = (bytes: Buffer | null, from: number, to: number, complete: boolean, shrunk: boolean) => boolean;
 
 export interface ReadOutcome {
   /** Just after the last line taken: where the next read starts. */
@@ -114,6 +115,9 @@ async function readChunks(
     piecesLength += part.length;
   };
 
+  const handOver = (line: Buffer | null, complete: boolean, shrunk: boolean): boolean =>
+    onLine(line, 0, line === null ? 0 : line.length, complete, shrunk);
+
   /** The line so far (pieces, shrinker and `last`), then resets the accumulators. */
   const takeLine = (last: Buffer | undefined): { line: Buffer | null; shrunk: boolean } => {
     if (shrinker) {
@@ -149,8 +153,11 @@ async function readChunks(
         addPartial(view.subarray(pos));
         break;
       }
-      const { line, shrunk } = takeLine(view.subarray(pos, nl));
-      onLine(line, true, shrunk);
+      if (piecesLength === 0 && shrinker === null && nl - pos <= big) onLine(view, pos, nl, true, false);
+      else {
+        const { line, shrunk } = takeLine(view.subarray(pos, nl));
+        handOver(line, true, shrunk);
+      }
       lines++;
       endOffset = offset + nl + 1;
       pos = nl + 1;
@@ -163,7 +170,7 @@ async function readChunks(
 
   if (endOffset < offset) {
     const { line, shrunk } = takeLine(undefined);
-    if (line && line.length > 0 && onLine(line, false, shrunk)) {
+    if (line && line.length > 0 && handOver(line, false, shrunk)) {
       endOffset = offset;
       lines++;
     }

@@ -55,6 +55,16 @@ export interface LineWalk {
   sharedRecords: number[];
   /** Where the line of the last walkTape lies in this memory (tape addresses minus this are offsets in the line). */
   lineAt: number;
+  /**
+   * The buffer of the last walkTape and whether it is a view of this memory: a read chunk is handed in once per
+   * line, and asking a buffer for its `buffer` is a call into the runtime.
+   */
+  lastBuffer: Buffer | undefined;
+  lastInMemory: boolean;
+  /** The schema and tags of the last walkTape and their table: every line of a file asks for the same. */
+  lastSchema: Schema | undefined;
+  lastTags: ReadonlySet<string> | undefined;
+  lastTable: number | null;
 }
 
 export const LINE_WALK_FILE = 'lineWalk.wasm';
@@ -104,6 +114,11 @@ export function loadLineWalk(file: string): LineWalk {
     tables: new Map(),
     sharedRecords: [],
     lineAt: 0,
+    lastBuffer: undefined,
+    lastInMemory: false,
+    lastSchema: undefined,
+    lastTags: undefined,
+    lastTable: null,
   };
 }
 
@@ -244,11 +259,20 @@ export const NOT_WALKED = -1;
  * tables do not fit).
  */
 export function walkTape(walk: LineWalk, line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): number {
-  const table = tableOf(walk, compile(schema, tags));
+  if (schema !== walk.lastSchema || tags !== walk.lastTags) {
+    walk.lastTable = tableOf(walk, compile(schema, tags));
+    walk.lastSchema = schema;
+    walk.lastTags = tags;
+  }
+  const table = walk.lastTable;
   if (table === null) return NOT_WALKED;
   const length = end + 1 - start;
   let at: number;
-  if (line.buffer === walk.mem.buffer) at = line.byteOffset + start;
+  if (line !== walk.lastBuffer) {
+    walk.lastBuffer = line;
+    walk.lastInMemory = line.buffer === walk.mem.buffer;
+  }
+  if (walk.lastInMemory) at = line.byteOffset + start;
   else {
     if (length > walk.scratchBytes) return NOT_WALKED;
     line.copy(walk.mem, walk.scratch, start, end + 1);

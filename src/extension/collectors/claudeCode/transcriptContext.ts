@@ -135,8 +135,22 @@ export interface Drained {
   renames: Array<{ key: string; name: string }>;
 }
 
+/** The two specs without an agent: one object each (a spec is only read, and stored in `named` as is). */
+const CHAT: ConsumerSpec = Object.freeze({ k: 'chat' });
+const RUN: ConsumerSpec = Object.freeze({ k: 'run' });
+
 export class TranscriptContext {
   private readonly copies = new Map<string, Candidate>();
+  /**
+   * Strings made for the agent of the previous call or line, reused while it stays the same (lines of one chain
+   * come together): a key string made per line is hashed again each time it is looked up.
+   */
+  private agentForChain: string | undefined = undefined;
+  private agentChainKey = '';
+  private agentSpec: ConsumerSpec = CHAT;
+  private agentConsumerKey = '';
+  private chatKey: string | undefined = undefined;
+  private runKey: string | undefined = undefined;
 
   constructor(
     private readonly file: TranscriptFile,
@@ -271,7 +285,7 @@ export class TranscriptContext {
       requestId: call.requestId || undefined,
       ts: open.f,
       source,
-      consumer: { key: consumerKey(spec, this.file.sessionId), name: '' },
+      consumer: { key: this.consumerKey(spec), name: '' },
       model: call.model,
       tokens: u.tokens,
       webSearchRequests: u.webSearchRequests,
@@ -326,10 +340,30 @@ export class TranscriptContext {
   }
 
   private specFor(env: Envelope): ConsumerSpec {
-    if (this.file.kind === 'subagent') return { k: 'agent', a: this.file.agentId || this.inlineAgentId(env) };
-    if (env.isSidechain) return { k: 'agent', a: this.inlineAgentId(env) };
+    if (this.file.kind === 'subagent') return this.agent(this.file.agentId || this.inlineAgentId(env));
+    if (env.isSidechain) return this.agent(this.inlineAgentId(env));
     const headless = env.entrypoint || env.sessionKind ? isHeadless(env) : this.state.kind === 'headless';
-    return headless ? { k: 'run' } : { k: 'chat' };
+    return headless ? RUN : CHAT;
+  }
+
+  /** The spec of an agent's calls, and its consumer key (one object and one string while the agent stays the same). */
+  private agent(agentId: string): ConsumerSpec {
+    const spec = this.agentSpec;
+    if (spec.k === 'agent' && spec.a === agentId) return spec;
+    this.agentSpec = { k: 'agent', a: agentId };
+    this.agentConsumerKey = consumerKey(this.agentSpec, this.file.sessionId);
+    return this.agentSpec;
+  }
+
+  private consumerKey(spec: ConsumerSpec): string {
+    switch (spec.k) {
+      case 'chat':
+        return (this.chatKey ??= consumerKey(spec, this.file.sessionId));
+      case 'run':
+        return (this.runKey ??= consumerKey(spec, this.file.sessionId));
+      case 'agent':
+        return spec === this.agentSpec ? this.agentConsumerKey : consumerKey(spec, this.file.sessionId);
+    }
   }
 
   private inlineAgentId(env: Envelope): string {
@@ -337,7 +371,7 @@ export class TranscriptContext {
   }
 
   private chain(env: Envelope): ChainState {
-    const key = env.isSidechain || this.file.kind === 'subagent' ? `a:${env.agentId ?? ''}` : 'main';
+    const key = env.isSidechain || this.file.kind === 'subagent' ? this.agentChainKeyOf(env.agentId ?? '') : 'main';
     let chain = this.state.chains[key];
     if (!chain) {
       chain = emptyChain();
@@ -345,6 +379,14 @@ export class TranscriptContext {
       trim(this.state.chains, MAX_CHAINS);
     }
     return chain;
+  }
+
+  private agentChainKeyOf(agentId: string): string {
+    if (agentId !== this.agentForChain) {
+      this.agentForChain = agentId;
+      this.agentChainKey = `a:${agentId}`;
+    }
+    return this.agentChainKey;
   }
 
   private nameOf(spec: ConsumerSpec): string {

@@ -17,7 +17,9 @@ export const USAGE: Schema = {
   inference_geo: 'shared',
   iterations: 'value',
 };
-const MESSAGE: Schema = { model: 'shared', id: 'value', usage: USAGE, content: 'bulk' };
+// A streamed message is written as one line per content block, each repeating its id and request id: 'shared'
+// gives those lines one string (decoded, and hashed as a key, once per message rather than once per line).
+const MESSAGE: Schema = { model: 'shared', id: 'shared', usage: USAGE, content: 'bulk' };
 const INNER_LINE: Schema = {
   type: 'tag',
   subtype: 'tag',
@@ -25,7 +27,7 @@ const INNER_LINE: Schema = {
   isApiErrorMessage: 'value',
   isCompactSummary: 'value',
   isMeta: 'value',
-  requestId: 'value',
+  requestId: 'shared',
   timestamp: 'value',
   isSidechain: 'value',
   agentId: 'shared',
