@@ -219,6 +219,12 @@ describe('timestamps', () => {
       assert.equal(timestampMs(s), Date.parse(s), s);
     }
     assert.equal(timestampMs('2100-02-29T00:00:00.000Z'), undefined, '2100 is not a leap year');
+    // A non-digit in any digit's place, with the rest of the form intact.
+    const good = '2026-11-20T14:03:12.511Z';
+    for (let at = 0; at < good.length; at++) {
+      if (!/[0-9]/.test(good[at])) continue;
+      for (const c of ['a', '/', ':', ' ']) assert.equal(timestampMs(good.slice(0, at) + c + good.slice(at + 1)), undefined, `${c} at ${at}`);
+    }
     assert.equal(timestampMs('2026-11-20T14:03:1\u0130.000Z'), undefined, 'a character beyond ASCII is no digit, whatever its low byte');
     assert.equal(timestampMs('2026-11-20T14:03:12Z'), Date.UTC(2026, 10, 20, 14, 3, 12), 'other ISO forms go through Date.parse');
   });

@@ -151,6 +151,16 @@ describe('calls packed for the trip between threads', () => {
     assert.deepStrictEqual(defined(callsOf(packed)), calls);
     assert.equal(callsOf(calls), calls);
     assert.throws(() => unpackCalls({ ...packed, strings: [] }), /missing string/);
+    // An optional string (the request id) may be absent; a required one (the key, the model) may not.
+    const withRefs = (at: number, value: number): PackedCalls => {
+      const refs = packed.refs.slice();
+      refs[at] = value;
+      return { ...packed, refs };
+    };
+    assert.equal(unpackCalls(withRefs(1, -1))[0].requestId, undefined);
+    assert.throws(() => unpackCalls(withRefs(0, -1)), /missing string/);
+    assert.throws(() => unpackCalls(withRefs(4, -1)), /missing string/);
+    assert.throws(() => unpackCalls(withRefs(6, packed.strings.length)), /missing string/);
     assert.throws(() => unpackCalls(packCalls([{ ...base, source: 'elsewhere' as CallInput['source'] }])), /unknown source/);
     // Moved, not copied: after the transfer the sender's arrays are empty.
     const moved = packCalls(calls);

@@ -158,7 +158,7 @@ describe('transcript lines read from the walk\'s tape into their fields', () => 
         // Alternately in the walk's memory (walked where it lies) and in a buffer of its own (copied in first).
         const at = 1 + (i % 7) * 13;
         bytes.copy(chunk, at);
-        const inPlace = i % 3 === 0 ? parseLineAt(chunk, at, at + bytes.length, true, true) : parseLine(bytes, true, true);
+        const inPlace: ReturnType<typeof parseLine> = i % 3 === 0 ? parseLineAt(chunk, at, at + bytes.length, true, true) : parseLine(bytes, true, true);
         assert.deepStrictEqual(inPlace, expected, bytes.toString());
       }
     } finally {
