@@ -56,7 +56,7 @@ export type ParsedLine =
  */
 export type PromptWanted = boolean | ((sidechain: boolean) => boolean);
 
-const IGNORED: ParsedLine = shaped({ kind: 'ignored' });
+const IGNORED = make('ignored') as ParsedLine;
 /** A line holding none of these (with their quotes) cannot matter. Early-matching words first: only speed depends on the order. */
 const NEEDLE_WORDS = ['assistant', 'user', 'usage', 'custom-title', 'ai-title', 'last-prompt', 'summary', 'compact_boundary'];
 const NEEDLES = NEEDLE_WORDS.map((s) => Buffer.from(`"${s}"`));
@@ -96,7 +96,7 @@ export function parseLineAt(buf: Buffer, from: number, to: number, complete = tr
   while (end >= start && isSpace(buf[end])) end--;
   if (start > end) return IGNORED;
   if (buf[start] !== 0x7b /* { */ || buf[end] !== 0x7d /* } */) {
-    return complete ? shaped({ kind: 'bad', reason: 'not a JSON object' }) : shaped({ kind: 'pending' });
+    return complete ? bad('not a JSON object') : PENDING;
   }
   if (complete) {
     const scanned = parseScanned(buf, start, end, wantPrompt);
@@ -115,10 +115,10 @@ export function parseLineAt(buf: Buffer, from: number, to: number, complete = tr
   try {
     value = JSON.parse(bytes.toString('utf8', start, end + 1));
   } catch {
-    return complete ? shaped({ kind: 'bad', reason: 'invalid JSON' }) : shaped({ kind: 'pending' });
+    return complete ? bad('invalid JSON') : PENDING;
   }
   const obj = asObject(value);
-  if (!obj) return shaped({ kind: 'bad', reason: 'not a JSON object' });
+  if (!obj) return bad('not a JSON object');
   return interpret(obj);
 }
 
@@ -202,29 +202,41 @@ function parseWithoutContent(bytes: Buffer, wantPrompt: PromptWanted): ParsedLin
   return parsed.kind === 'user' && parsed.env.ts !== undefined ? parsed : undefined;
 }
 
-/** Every field any kind of parsed line has. */
-type AnyLineFields = { kind: string } & Partial<{
-  env: Envelope; call: ApiCallFacts; prompt: string; compactSummary: boolean; slot: TitleSlot; text: string; sessionId: string; reason: string;
-}>;
+type Pending = { kind: 'pending' };
+/** A parsed line of any kind, with the fields of every kind (those of other kinds undefined). */
+interface AnyLine {
+  kind: ParsedLine['kind'] | Pending['kind'];
+  env: Envelope | undefined;
+  call: ApiCallFacts | undefined;
+  prompt: string | undefined;
+  compactSummary: boolean | undefined;
+  slot: TitleSlot | undefined;
+  text: string | undefined;
+  sessionId: string | undefined;
+  reason: string | undefined;
+}
 
 /**
- * The line with the fields of every kind (other kinds' undefined): parsed lines then share one hidden class, and the
- * code that reads `kind` of every line stays monomorphic. One shape per kind (seven) made those reads megamorphic:
- * a dictionary lookup per line.
+ * Every parsed line is made here, by one object literal with every field: parsed lines then share one hidden class,
+ * and the code that reads `kind` of every line stays monomorphic. One shape per kind (seven) made those reads
+ * megamorphic, a dictionary lookup per line.
  */
-function shaped<L extends ParsedLine | { kind: 'pending' }>(line: L): L {
-  const l: AnyLineFields = line;
-  const all: AnyLineFields = {
-    kind: l.kind, env: l.env, call: l.call, prompt: l.prompt, compactSummary: l.compactSummary, slot: l.slot, text: l.text, sessionId: l.sessionId,
-    reason: l.reason,
-  };
-  // The same line, only with more (undefined) fields.
-  return all as L;
+function make(
+  kind: AnyLine['kind'], env?: Envelope, call?: ApiCallFacts, prompt?: string, compactSummary?: boolean, slot?: TitleSlot, text?: string,
+  sessionId?: string, reason?: string,
+): AnyLine {
+  return { kind, env, call, prompt, compactSummary, slot, text, sessionId, reason };
 }
+
+function bad(reason: string): ParsedLine {
+  return make('bad', undefined, undefined, undefined, undefined, undefined, undefined, undefined, reason) as ParsedLine;
+}
+
+const PENDING = make('pending') as Pending;
 
 /** A line that cannot be read (for readers that reject a line before parsing it). */
 export function badLine(reason: string): ParsedLine {
-  return shaped({ kind: 'bad', reason });
+  return bad(reason);
 }
 
 function isSpace(b: number): boolean {
@@ -253,13 +265,13 @@ function interpretFields(v: LineFields): ParsedLine {
     case 'progress':
       return progressLine(v, obj);
     case 'system':
-      return v.value(obj, F.subtype) === 'compact_boundary' ? shaped({ kind: 'compactBoundary', env: envelope(v, obj, false) }) : IGNORED;
+      return v.value(obj, F.subtype) === 'compact_boundary' ? (make('compactBoundary', envelope(v, obj, false)) as ParsedLine) : IGNORED;
     default: {
       const title = typeof type === 'string' ? TITLE_FIELDS[type] : undefined;
       if (!title) return IGNORED;
       const text = anyString(v.value(obj, F[title[1]]));
-      if (text === undefined) return shaped({ kind: 'bad', reason: `${String(type)} line without ${title[1]}` });
-      return shaped({ kind: 'title', slot: title[0], text: text.slice(0, PROMPT_KEEP), sessionId: shortString(v.value(obj, F.sessionId)) });
+      if (text === undefined) return bad(`${String(type)} line without ${title[1]}`);
+      return make('title', undefined, undefined, undefined, undefined, title[0], text.slice(0, PROMPT_KEEP), shortString(v.value(obj, F.sessionId))) as ParsedLine;
     }
   }
 }
@@ -279,27 +291,27 @@ function envelope(v: LineFields, obj: number, wrapped: boolean): Envelope {
 
 function assistantLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
   const message = v.child(obj, F.message);
-  if (message === undefined) return shaped({ kind: 'bad', reason: 'assistant line without a message object' });
+  if (message === undefined) return bad('assistant line without a message object');
   const model = shortString(v.value(message, F.model));
-  if (model === '<synthetic>' || v.value(obj, F.isApiErrorMessage) === true) return shaped({ kind: 'notCall', env });
-  if (!model) return shaped({ kind: 'bad', reason: 'assistant message without a model' });
-  if (!v.has(message, F.usage)) return shaped({ kind: 'bad', reason: 'assistant message without usage' });
+  if (model === '<synthetic>' || v.value(obj, F.isApiErrorMessage) === true) return make('notCall', env) as ParsedLine;
+  if (!model) return bad('assistant message without a model');
+  if (!v.has(message, F.usage)) return bad('assistant message without usage');
   const usage = usageFacts(v, v.child(message, F.usage));
-  if (typeof usage === 'string') return shaped({ kind: 'bad', reason: usage });
-  if (env.ts === undefined) return shaped({ kind: 'bad', reason: 'assistant line without a valid timestamp' });
+  if (typeof usage === 'string') return bad(usage);
+  if (env.ts === undefined) return bad('assistant line without a valid timestamp');
   const id = shortString(v.value(message, F.id));
   const requestId = shortString(v.value(obj, F.requestId));
   // Decoded only when it is needed: every line has one, and few calls lack both ids.
   const uuid = id === undefined && requestId === undefined ? shortString(v.value(obj, F.uuid)) : undefined;
-  return shaped({ kind: 'call', env, call: { id, requestId, uuid, model, ts: env.ts, usage } });
+  return make('call', env, { id, requestId, uuid, model, ts: env.ts, usage }) as ParsedLine;
 }
 
 function userLine(v: LineFields, obj: number, env: Envelope): ParsedLine {
   const compactSummary = v.value(obj, F.isCompactSummary) === true;
-  if (compactSummary || v.value(obj, F.isMeta) === true) return shaped({ kind: 'user', env, prompt: undefined, compactSummary });
+  if (compactSummary || v.value(obj, F.isMeta) === true) return make('user', env, undefined, undefined, compactSummary) as ParsedLine;
   const message = v.child(obj, F.message);
   const prompt = message === undefined ? undefined : promptText(v.value(message, F.content));
-  return shaped({ kind: 'user', env, prompt, compactSummary });
+  return make('user', env, undefined, prompt, compactSummary) as ParsedLine;
 }
 
 /** The text of a real prompt: a string, or the first text block of a message that is not a tool result. */
