@@ -27,6 +27,9 @@ describe('validateCall', () => {
     assert.match(problemsOf(makeCall({ tokens: tokens({ output: 1.5 }) })), /tokens\.output must be a non-negative integer \(got 1\.5\)/);
     const missing = { ...makeCall(), tokens: { input: 1, output: 2 } };
     assert.match(problemsOf(missing), /tokens\.cacheWrite5m must be a non-negative integer \(got nothing\)/);
+    // Every bad count is named, in order, not only the first.
+    const all = problemsOf({ ...makeCall(), tokens: { input: -1, cacheWrite5m: 0, cacheWrite1h: 'x', cacheRead: 0 } });
+    assert.deepEqual(all.match(/tokens\.\w+/g), ['tokens.input', 'tokens.cacheWrite1h', 'tokens.output']);
     assert.match(problemsOf({ ...makeCall(), tokens: 'many' }), /tokens must be an object/);
   });
 
