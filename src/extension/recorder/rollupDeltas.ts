@@ -58,7 +58,13 @@ DELETE FROM rollup_15m
 WHERE bucket = ? AND source = ? AND consumer_id = ? AND model_id = ? AND project_id = ? AND priced = ? AND calls <= 0`;
 
 export class RollupDeltas {
-  private readonly deltas = new Map<string, Delta>();
+  /**
+   * Pending rows by bucket, each bucket's few rows found by comparing their fields: a string key made of six numbers
+   * per lookup was the recorder's largest cost after binding (number-to-string conversions on every call that did not
+   * go to the previous call's row).
+   */
+  private readonly byBucket = new Map<number, Delta[]>();
+  private count = 0;
   /** The row the previous call went to: calls of one conversation arrive together, mostly into the same row. */
   private last: Delta | undefined;
 
@@ -82,25 +88,28 @@ export class RollupDeltas {
   }
 
   get size(): number {
-    return this.deltas.size;
+    return this.count;
   }
 
   /** Writes every pending change and forgets them. Call inside the batch's transaction. */
   flush(db: Db): void {
-    for (const d of this.deltas.values()) {
-      if (d.calls === 0 && d.cost === 0 && d.input === 0 && d.cacheWrite5m === 0 && d.cacheWrite1h === 0 &&
-          d.cacheRead === 0 && d.output === 0 && d.unpriced === 0) {
-        continue;
+    for (const rows of this.byBucket.values()) {
+      for (const d of rows) {
+        if (d.calls === 0 && d.cost === 0 && d.input === 0 && d.cacheWrite5m === 0 && d.cacheWrite1h === 0 &&
+            d.cacheRead === 0 && d.output === 0 && d.unpriced === 0) {
+          continue;
+        }
+        const keyParams = [d.bucket, d.source, d.consumerId, d.modelId, d.projectId, d.priced];
+        db.run(UPSERT, [...keyParams, d.calls, d.unpriced, d.cost, d.input, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.output]);
+        if (d.calls < 0) db.run(DELETE_EMPTY, keyParams);
       }
-      const keyParams = [d.bucket, d.source, d.consumerId, d.modelId, d.projectId, d.priced];
-      db.run(UPSERT, [...keyParams, d.calls, d.unpriced, d.cost, d.input, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.output]);
-      if (d.calls < 0) db.run(DELETE_EMPTY, keyParams);
     }
     this.clear();
   }
 
   clear(): void {
-    this.deltas.clear();
+    this.byBucket.clear();
+    this.count = 0;
     this.last = undefined;
   }
 
@@ -129,15 +138,21 @@ export class RollupDeltas {
   }
 
   private row(bucket: number, source: number, consumerId: number, modelId: number, projectId: number, priced: number): Delta {
-    const id = `${bucket}|${source}|${consumerId}|${modelId}|${projectId}|${priced}`;
-    let d = this.deltas.get(id);
-    if (!d) {
-      d = {
-        bucket, source, consumerId, modelId, projectId, priced,
-        calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
-      };
-      this.deltas.set(id, d);
+    let rows = this.byBucket.get(bucket);
+    if (rows === undefined) {
+      rows = [];
+      this.byBucket.set(bucket, rows);
     }
+    for (let i = 0; i < rows.length; i++) {
+      const d = rows[i];
+      if (d.source === source && d.consumerId === consumerId && d.modelId === modelId && d.projectId === projectId && d.priced === priced) return d;
+    }
+    const d: Delta = {
+      bucket, source, consumerId, modelId, projectId, priced,
+      calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
+    };
+    rows.push(d);
+    this.count++;
     return d;
   }
 }
