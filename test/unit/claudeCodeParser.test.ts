@@ -4,7 +4,8 @@ import { cutAssistantContent, cutUserContent } from '../../src/extension/collect
 import { badLine, interpret, parseLine, parseLineAt, type ParsedLine } from '../../src/extension/collectors/claudeCode/lineParser';
 import { agentName, headlessRunName, shortName } from '../../src/extension/collectors/claudeCode/names';
 import { timestampMs } from '../../src/extension/collectors/claudeCode/narrow';
-import { emptyContext, TranscriptContext } from '../../src/extension/collectors/claudeCode/transcriptContext';
+import { emptyContext } from '../../src/extension/collectors/claudeCode/contextState';
+import { TranscriptContext } from '../../src/extension/collectors/claudeCode/transcriptContext';
 import type { TranscriptFile } from '../../src/extension/collectors/claudeCode/transcriptFiles';
 import { readUsage } from '../../src/extension/collectors/claudeCode/usage';
 import { assistantLine, codeText, prng, toolResultContent, usageObject, userLine, type LineEnv } from '../support/claudeCodeTranscriptLines';

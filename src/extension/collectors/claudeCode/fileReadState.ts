@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { asObject, type JsonObject } from './narrow';
-import { normalizeContext, type ContextState } from './transcriptContext';
+import { normalizeContext, type ContextState } from './contextState';
 
 export const HEAD_BYTES = 4096;
 

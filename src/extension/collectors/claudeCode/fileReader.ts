@@ -24,7 +24,8 @@ import { badLine, parseLineAt } from './lineParser';
 import { readLines } from './lineReader';
 import type { AgentMeta } from './names';
 import { readAgentMeta } from './sidecars';
-import { emptyContext, TranscriptContext, type ContextState } from './transcriptContext';
+import { emptyContext, type ContextState } from './contextState';
+import { TranscriptContext } from './transcriptContext';
 import type { TranscriptFile } from './transcriptFiles';
 
 /** Read chunks (of 1 MB) between intermediate pieces of one large file. */
