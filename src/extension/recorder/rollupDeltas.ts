@@ -64,7 +64,6 @@ export class RollupDeltas {
    * go to the previous call's row).
    */
   private readonly byBucket = new Map<number, Delta[]>();
-  private count = 0;
   /** The row the previous call went to: calls of one conversation arrive together, mostly into the same row. */
   private last: Delta | undefined;
 
@@ -87,10 +86,6 @@ export class RollupDeltas {
     );
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Writes every pending change and forgets them. Call inside the batch's transaction. */
   flush(db: Db): void {
     for (const rows of this.byBucket.values()) {
@@ -109,7 +104,6 @@ export class RollupDeltas {
 
   clear(): void {
     this.byBucket.clear();
-    this.count = 0;
     this.last = undefined;
   }
 
@@ -152,7 +146,6 @@ export class RollupDeltas {
       calls: 0, unpriced: 0, cost: 0, input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0,
     };
     rows.push(d);
-    this.count++;
     return d;
   }
 }
