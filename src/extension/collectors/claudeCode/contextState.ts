@@ -7,6 +7,10 @@ import type { SessionTitles } from './names';
 
 export type ConsumerSpec = { k: 'chat' } | { k: 'run' } | { k: 'agent'; a: string };
 
+/** The two specs without an agent: one object each (a spec is only read, and stored in `named` as is). */
+export const CHAT: ConsumerSpec = Object.freeze({ k: 'chat' });
+export const RUN: ConsumerSpec = Object.freeze({ k: 'run' });
+
 export interface ChainState {
   /** Timestamp of the user line waiting for its response (null: unknown). */
   p?: number | null;
@@ -89,7 +93,7 @@ export function normalizeContext(value: unknown): ContextState {
     const spec = asObject(entry?.s);
     const a = shortString(spec?.a);
     const s: ConsumerSpec | undefined =
-      spec?.k === 'chat' ? { k: 'chat' } : spec?.k === 'run' ? { k: 'run' } : spec?.k === 'agent' && a ? { k: 'agent', a } : undefined;
+      spec?.k === 'chat' ? CHAT : spec?.k === 'run' ? RUN : spec?.k === 'agent' && a ? { k: 'agent', a } : undefined;
     if (n !== undefined && s) ctx.named[k] = { n, s };
   }
   return ctx;

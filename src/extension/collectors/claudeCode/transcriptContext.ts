@@ -20,7 +20,7 @@ import type { CallInput, Source } from '../../../shared/callRecord';
 import { totalTokens } from '../../../shared/callRecord';
 import type { ApiCallFacts, Envelope, ParsedLine } from './lineParser';
 import { shortString } from './narrow';
-import { emptyChain, type ChainState, type ConsumerSpec, type ContextState } from './contextState';
+import { CHAT, emptyChain, RUN, type ChainState, type ConsumerSpec, type ContextState } from './contextState';
 import { agentName, chatName, headlessRunName, shortName, type AgentMeta } from './names';
 import type { TranscriptFile } from './transcriptFiles';
 
@@ -41,10 +41,6 @@ export interface Drained {
   calls: CallInput[];
   renames: Array<{ key: string; name: string }>;
 }
-
-/** The two specs without an agent: one object each (a spec is only read, and stored in `named` as is). */
-const CHAT: ConsumerSpec = Object.freeze({ k: 'chat' });
-const RUN: ConsumerSpec = Object.freeze({ k: 'run' });
 
 export class TranscriptContext {
   private readonly copies = new Map<string, Candidate>();
