@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { callsOf, type CallList } from '../../src/extension/collectors/claudeCode/callPacking';
 import { decodeFileState, HEAD_BYTES, headHash, type FileReadState } from '../../src/extension/collectors/claudeCode/fileReadState';
 import { readTranscriptFile, type ReadJob, type ReadPiece } from '../../src/extension/collectors/claudeCode/fileReader';
+import { fileReadAt } from '../../src/extension/collectors/claudeCode/lineReader';
 import { OrderedReads, slotFor, type Slot } from '../../src/extension/collectors/claudeCode/orderedReads';
 import type { ReaderPool } from '../../src/extension/collectors/claudeCode/readerPool';
 import type { CallInput } from '../../src/shared/callRecord';
@@ -131,7 +132,7 @@ describe("a file's head", () => {
       assert.equal(state.headLen, Math.min(HEAD_BYTES, job.identity.size), name);
       const fd = fs.openSync(job.file.path, 'r');
       try {
-        assert.equal(state.head, headHash(fd, state.headLen), name);
+        assert.equal(state.head, headHash(fileReadAt(fd), state.headLen), name);
       } finally {
         fs.closeSync(fd);
       }

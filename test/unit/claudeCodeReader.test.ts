@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JsonShrinker, shrinkJson } from '../../src/extension/collectors/claudeCode/jsonShrinker';
 import { parseLine } from '../../src/extension/collectors/claudeCode/lineParser';
-import { readLines } from '../../src/extension/collectors/claudeCode/lineReader';
+import { fileReadAt, readLines } from '../../src/extension/collectors/claudeCode/lineReader';
 import { createClaudeCodeCollector } from '../../src/extension/collectors/claudeCode/claudeCodeCollector';
 import { assistantLine, codeText, iso, prng, toolResultContent, usageObject, userLine } from '../support/claudeCodeTranscriptLines';
 import { makeDeps, tempDir } from './claudeCodeHelpers';
@@ -22,7 +22,7 @@ async function readAll(file: string, from: number, chunkBytes: number, bigLineBy
   try {
     const size = fs.fstatSync(fd).size;
     const outcome = await readLines(
-      fd,
+      fileReadAt(fd),
       from,
       size,
       (bytes, from, to, complete, shrunk) => {

@@ -6,7 +6,7 @@
  * Identity: size + mtime + inode decide "unchanged" with one stat. When they differ, a hash of the file's first bytes
  * (up to HEAD_BYTES, the part already read) tells an append apart from a replaced file of the same or larger size.
  */
-import fs from 'node:fs';
+import type { ReadAt } from './lineReader';
 import { asObject, type JsonObject } from './narrow';
 import { normalizeContext, type ContextState } from './contextState';
 
@@ -96,11 +96,11 @@ export function planRead(now: FileIdentity, state: FileReadState | undefined, re
   return { action: 'read', from: state.offset, fresh: false };
 }
 
-/** FNV-1a over the file's first `len` bytes; '' when the file is shorter. */
-export function headHash(fd: number, len: number): string {
+/** FNV-1a over the source's first `len` bytes; '' when it is shorter. */
+export function headHash(read: ReadAt, len: number): string {
   if (len <= 0) return '';
   const buf = Buffer.allocUnsafe(len);
-  const n = fs.readSync(fd, buf, 0, len, 0);
+  const n = read(buf, 0, len, 0);
   return n < len ? '' : hashOfHead(buf, len);
 }
 

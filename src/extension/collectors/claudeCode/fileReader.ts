@@ -21,7 +21,7 @@ import {
   type ReadPlan,
 } from './fileReadState';
 import { badLine, parseLineAt } from './lineParser';
-import { readLines } from './lineReader';
+import { fileReadAt, readLines, type ReadAt } from './lineReader';
 import type { AgentMeta } from './names';
 import { readAgentMeta } from './sidecars';
 import { emptyContext, type ContextState } from './contextState';
@@ -45,6 +45,8 @@ export interface ReadJob {
   /** The conversation's custom-title sidecar changed: its new mtime (undefined: gone) and title. */
   sidecar?: { mtimeMs?: number; title?: string };
   chunkBytes?: number;
+  /** Lines longer than this are shrunk as they are read (lineReader.ts; undefined: its default). */
+  bigLineBytes?: number;
   checkpointChunks?: number;
 }
 
@@ -78,94 +80,100 @@ export interface ReadHooks {
 }
 
 export async function readTranscriptFile(job: ReadJob, hooks: ReadHooks): Promise<ReadResult> {
-  const f = job.file;
   let fd: number;
   try {
-    fd = fs.openSync(f.path, 'r');
+    fd = fs.openSync(job.file.path, 'r');
   } catch (e: unknown) {
     const code = errorCode(e);
     return code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', reason: code ?? (e instanceof Error ? e.message : String(e)) };
   }
   try {
-    const prev = decodeFileState(job.prevEncoded);
-    const plan: ReadPlan =
-      prev && job.unchanged ? { action: 'read', from: prev.offset, fresh: false } : planRead(job.identity, prev, (len) => headHash(fd, len));
-    if (plan.action === 'skip') return { kind: 'unchanged' };
-    const ctxState = plan.fresh ? restartContext(prev?.ctx) : (prev as FileReadState).ctx;
-    const ownMeta = f.kind === 'subagent' && f.metaPath ? hooks.meta(f.metaPath) : undefined;
-    const agentMeta = new Map(job.agentMeta);
-    const ctx = new TranscriptContext(f, ctxState, ownMeta, (agentId) => {
-      const metaPath = agentMeta.get(agentId);
-      return metaPath ? hooks.meta(metaPath) : undefined;
-    });
-    if (job.sidecar) ctx.setSidecarTitle(job.sidecar.mtimeMs, job.sidecar.title);
-
-    const startLine = plan.fresh ? 0 : (prev?.line ?? 0);
-    let lineNo = startLine;
-    let bad = 0;
-    const badSamples: Array<{ line: number; reason: string }> = [];
-    const identity = job.identity;
-    let headLen = plan.fresh || !prev ? 0 : prev.headLen;
-    let head = plan.fresh || !prev ? '' : prev.head;
-    // The file's first bytes as this read met them: its head is hashed from them rather than read a second time
-    // (one syscall per file, ~17 us apiece here — ~5 % of a reader thread's import).
-    let firstBytes: Buffer | undefined;
-    /**
-     * Hands what was read so far over, with the state that says so. A piece in the middle of the file records the
-     * size as the offset reached, so that it never passes for "unchanged" and the rest is read later.
-     */
-    const handOver = (offset: number, lines: number, final: boolean): void => {
-      const drained = ctx.drain();
-      if (headLen < HEAD_BYTES && offset > headLen) {
-        headLen = Math.min(offset, HEAD_BYTES);
-        head = firstBytes && firstBytes.length >= headLen ? hashOfHead(firstBytes, headLen) : headHash(fd, headLen);
-      }
-      const size = final ? identity.size : offset;
-      const state: FileReadState = { v: 1, ...identity, size, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
-      hooks.onPiece({ calls: drained.calls, renames: drained.renames, encoded: encodeFileState(state), known: knownFileOf(state), checkpoint: !final });
-    };
-    let sinceCheckpoint = 0;
-    const checkpointChunks = job.checkpointChunks ?? CHECKPOINT_CHUNKS;
-    const wantsPrompt = (sidechain: boolean): boolean => ctx.wantsPrompt(sidechain);
-    const outcome = await readLines(
-      fd,
-      plan.from,
-      identity.size,
-      (bytes, from, to, complete) => {
-        const parsed =
-          bytes === null ? (complete ? badLine('line too large') : null) : parseLineAt(bytes, from, to, complete, wantsPrompt);
-        if (parsed === null || parsed.kind === 'pending') return false;
-        lineNo++;
-        const reason = ctx.handle(parsed);
-        if (reason !== undefined) {
-          if (badSamples.length < BAD_LINE_SAMPLES) badSamples.push({ line: lineNo, reason });
-          bad++;
-        }
-        return true;
-      },
-      {
-        chunkBytes: job.chunkBytes,
-        pause: hooks.pause,
-        stopped: hooks.stopped,
-        onChunk: headLen < HEAD_BYTES
-          ? (bytes, at) => {
-              if (at === 0) firstBytes = Buffer.from(bytes.subarray(0, HEAD_BYTES));
-            }
-          : undefined,
-        // A huge transcript is recorded as it is read, so its calls never pile up in memory.
-        checkpoint: (offset, lines) => {
-          sinceCheckpoint++;
-          if (sinceCheckpoint < checkpointChunks) return;
-          sinceCheckpoint = 0;
-          handOver(offset, lines, false);
-        },
-      },
-    );
-    if (!outcome.stopped) handOver(outcome.endOffset, outcome.lines, true);
-    return { kind: 'read', bytesRead: outcome.bytesRead, lines: outcome.lines, bad, badSamples, replaced: plan.reason };
+    return await readTranscript(job, hooks, fileReadAt(fd));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** readTranscriptFile of a file already open, or of bytes that stand for one (`read` reads them). */
+export async function readTranscript(job: ReadJob, hooks: ReadHooks, read: ReadAt): Promise<ReadResult> {
+  const f = job.file;
+  const prev = decodeFileState(job.prevEncoded);
+  const plan: ReadPlan =
+    prev && job.unchanged ? { action: 'read', from: prev.offset, fresh: false } : planRead(job.identity, prev, (len) => headHash(read, len));
+  if (plan.action === 'skip') return { kind: 'unchanged' };
+  const ctxState = plan.fresh ? restartContext(prev?.ctx) : (prev as FileReadState).ctx;
+  const ownMeta = f.kind === 'subagent' && f.metaPath ? hooks.meta(f.metaPath) : undefined;
+  const agentMeta = new Map(job.agentMeta);
+  const ctx = new TranscriptContext(f, ctxState, ownMeta, (agentId) => {
+    const metaPath = agentMeta.get(agentId);
+    return metaPath ? hooks.meta(metaPath) : undefined;
+  });
+  if (job.sidecar) ctx.setSidecarTitle(job.sidecar.mtimeMs, job.sidecar.title);
+
+  const startLine = plan.fresh ? 0 : (prev?.line ?? 0);
+  let lineNo = startLine;
+  let bad = 0;
+  const badSamples: Array<{ line: number; reason: string }> = [];
+  const identity = job.identity;
+  let headLen = plan.fresh || !prev ? 0 : prev.headLen;
+  let head = plan.fresh || !prev ? '' : prev.head;
+  // The file's first bytes as this read met them: its head is hashed from them rather than read a second time
+  // (one syscall per file, ~17 us apiece here — ~5 % of a reader thread's import).
+  let firstBytes: Buffer | undefined;
+  /**
+   * Hands what was read so far over, with the state that says so. A piece in the middle of the file records the
+   * size as the offset reached, so that it never passes for "unchanged" and the rest is read later.
+   */
+  const handOver = (offset: number, lines: number, final: boolean): void => {
+    const drained = ctx.drain();
+    if (headLen < HEAD_BYTES && offset > headLen) {
+      headLen = Math.min(offset, HEAD_BYTES);
+      head = firstBytes && firstBytes.length >= headLen ? hashOfHead(firstBytes, headLen) : headHash(read, headLen);
+    }
+    const size = final ? identity.size : offset;
+    const state: FileReadState = { v: 1, ...identity, size, offset, line: startLine + lines, headLen, head, ctx: ctx.state };
+    hooks.onPiece({ calls: drained.calls, renames: drained.renames, encoded: encodeFileState(state), known: knownFileOf(state), checkpoint: !final });
+  };
+  let sinceCheckpoint = 0;
+  const checkpointChunks = job.checkpointChunks ?? CHECKPOINT_CHUNKS;
+  const wantsPrompt = (sidechain: boolean): boolean => ctx.wantsPrompt(sidechain);
+  const outcome = await readLines(
+    read,
+    plan.from,
+    identity.size,
+    (bytes, from, to, complete) => {
+      const parsed =
+        bytes === null ? (complete ? badLine('line too large') : null) : parseLineAt(bytes, from, to, complete, wantsPrompt);
+      if (parsed === null || parsed.kind === 'pending') return false;
+      lineNo++;
+      const reason = ctx.handle(parsed);
+      if (reason !== undefined) {
+        if (badSamples.length < BAD_LINE_SAMPLES) badSamples.push({ line: lineNo, reason });
+        bad++;
+      }
+      return true;
+    },
+    {
+      chunkBytes: job.chunkBytes,
+      bigLineBytes: job.bigLineBytes,
+      pause: hooks.pause,
+      stopped: hooks.stopped,
+      onChunk: headLen < HEAD_BYTES
+        ? (bytes, at) => {
+            if (at === 0) firstBytes = Buffer.from(bytes.subarray(0, HEAD_BYTES));
+          }
+        : undefined,
+      // A huge transcript is recorded as it is read, so its calls never pile up in memory.
+      checkpoint: (offset, lines) => {
+        sinceCheckpoint++;
+        if (sinceCheckpoint < checkpointChunks) return;
+        sinceCheckpoint = 0;
+        handOver(offset, lines, false);
+      },
+    },
+  );
+  if (!outcome.stopped) handOver(outcome.endOffset, outcome.lines, true);
+  return { kind: 'read', bytesRead: outcome.bytesRead, lines: outcome.lines, bad, badSamples, replaced: plan.reason };
 }
 
 /** A re-read file starts parsing afresh but keeps what names its consumers already have in the store. */

@@ -32,6 +32,13 @@ export interface LineReaderOptions {
  */
 export type LineHandler = (bytes: Buffer | null, from: number, to: number, complete: boolean, shrunk: boolean) => boolean;
 
+/** Reads up to `length` bytes at `position` of the source into `into` from `at`; returns how many it read (0: the end). */
+export type ReadAt = (into: Buffer, at: number, length: number, position: number) => number;
+
+export function fileReadAt(fd: number): ReadAt {
+  return (into, at, length, position) => fs.readSync(fd, into, at, length, position);
+}
+
 export interface ReadOutcome {
   /** Just after the last line taken: where the next read starts. */
   endOffset: number;
@@ -44,7 +51,7 @@ export interface ReadOutcome {
 const NEWLINE = 0x0a;
 
 export async function readLines(
-  fd: number,
+  read: ReadAt,
   from: number,
   to: number,
   onLine: LineHandler,
@@ -54,7 +61,7 @@ export async function readLines(
   const chunkBytes = Math.max(1, Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, to - from));
   const chunk = takeChunk(chunkBytes);
   try {
-    return await readChunks(fd, from, to, onLine, options, big, chunk);
+    return await readChunks(read, from, to, onLine, options, big, chunk);
   } finally {
     giveBack(chunk);
   }
@@ -82,7 +89,7 @@ function giveBack(chunk: Buffer): void {
 }
 
 async function readChunks(
-  fd: number,
+  read: ReadAt,
   from: number,
   to: number,
   onLine: LineHandler,
@@ -142,7 +149,7 @@ async function readChunks(
 
   while (offset < to) {
     const want = Math.min(chunk.length, to - offset);
-    const n = fs.readSync(fd, chunk, 0, want, offset);
+    const n = read(chunk, 0, want, offset);
     if (n <= 0) break; // The file shrank under us; the next scan notices the truncation.
     const view = chunk.subarray(0, n);
     options.onChunk?.(view, offset);

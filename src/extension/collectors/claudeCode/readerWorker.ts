@@ -9,6 +9,7 @@
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { packCalls, transferablesOf, type PackedCalls } from './callPacking';
 import { MetaCache, readTranscriptFile, type ReadJob, type ReadPiece, type ReadResult } from './fileReader';
+import { warmUpParser } from './parserWarmUp';
 
 /** The `workerData` key that turns a thread into a reader. */
 export const READER_FLAG = 'claudeCodeReader';
@@ -55,6 +56,7 @@ function runReader(port: MessagePort): void {
   const drain = async (): Promise<void> => {
     running = true;
     try {
+      await warmUpParser(true);
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { id, job } = next;
         if (stops.delete(id)) {

@@ -15,6 +15,7 @@ import { inTransaction, recordInChunks } from './chunkedRecording';
 import { MetaCache, type ReadPiece } from './fileReader';
 import { OrderedReads, type Slot } from './orderedReads';
 import { ProgressReporter } from './progressReporter';
+import { warmUpParser } from './parserWarmUp';
 import { bundledReaderEntry, ReaderPool } from './readerPool';
 import { ScanLog } from './scanLog';
 import { StatAhead, statNow } from './statAhead';
@@ -207,7 +208,9 @@ export class TranscriptScanner {
         }
         if (!pool && this.poolWanted(newBytes, jobs)) {
           pool = this.startPool();
-          if (pool) reads = ordered(pool);
+          reads = pool && ordered(pool);
+          // This thread parses files out of turn during the import: it warms up while the reader thread starts.
+          if (pool) await warmUpParser(false);
         }
         reads?.prefetch(slots);
       }
