@@ -63,6 +63,7 @@ describe('parser warm-up', () => {
     assert.ok(reasons.size >= 6, [...reasons].join('; '));
     assert.ok(wrapped >= 2 && inlineAgents >= 2 && leapDayCalls >= 3 && nonAscii >= 2, JSON.stringify({ wrapped, inlineAgents, leapDayCalls, nonAscii }));
     assert.ok(transcripts.some((t) => t.bytes.at(-1) !== 0x0a), 'one transcript ends in an unfinished line');
+    assert.deepEqual(warmUpTranscripts(), transcripts, 'the same bytes every time');
   });
 
   it('has lines across read chunks, lines long enough to be shrunk, and intermediate pieces', async () => {

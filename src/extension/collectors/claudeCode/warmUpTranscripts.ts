@@ -27,6 +27,7 @@ const AGENT = 'a0b1c2d3e4f5a6b7';
 const PROJECT = '/warm-up/projects/-warm-up';
 
 export function warmUpTranscripts(): WarmUpTranscript[] {
+  lastUuid = 0;
   const session = sessionLines().join('\n');
   const sessionFile = sessionOf(SESSION);
   const agentFile: TranscriptFile = {
@@ -70,10 +71,11 @@ function head(env: Env, parentUuid: string | null): Record<string, unknown> {
   return h;
 }
 
-let n = 0;
+/** Line ids are numbered, so the transcripts are the same bytes every time. */
+let lastUuid = 0;
 function uuid(): string {
-  n++;
-  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  lastUuid++;
+  return `00000000-0000-4000-8000-${lastUuid.toString(16).padStart(12, '0')}`;
 }
 
 function usage(input: number, output: number, legacy = false): Record<string, unknown> {
