@@ -5,30 +5,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { readTranscript, readTranscriptFile, type ReadJob, type ReadPiece, type ReadResult } from '../../src/extension/collectors/claudeCode/fileReader';
+import { readTranscript, readTranscriptFile, type ReadPiece, type ReadResult } from '../../src/extension/collectors/claudeCode/fileReader';
 import { parseLine, type ParsedLine } from '../../src/extension/collectors/claudeCode/lineParser';
 import type { ReadAt } from '../../src/extension/collectors/claudeCode/lineReader';
-import { memoryReadAt, warmUpParser } from '../../src/extension/collectors/claudeCode/parserWarmUp';
+import { memoryReadAt, warmUpJob, warmUpParser } from '../../src/extension/collectors/claudeCode/parserWarmUp';
 import { warmUpTranscripts, type WarmUpTranscript } from '../../src/extension/collectors/claudeCode/warmUpTranscripts';
 import type { CallInput } from '../../src/shared/callRecord';
 import { tempDir } from './claudeCodeHelpers';
 
-function jobOf(t: WarmUpTranscript, file = t.file): ReadJob {
-  return {
-    file,
-    agentMeta: [],
-    identity: { size: t.bytes.length, mtimeMs: 0, ino: 0 },
-    unchanged: false,
-    chunkBytes: t.chunkBytes,
-    bigLineBytes: t.bigLineBytes,
-    checkpointChunks: t.checkpointChunks,
-  };
-}
-
 async function readAll(t: WarmUpTranscript, read?: ReadAt, file = t.file): Promise<{ result: ReadResult; pieces: ReadPiece[] }> {
   const pieces: ReadPiece[] = [];
   const hooks = { onPiece: (p: ReadPiece) => void pieces.push(p), meta: () => ({ agentType: 'Explore' }) };
-  const job = jobOf(t, file);
+  const job = { ...warmUpJob(t), file };
   const result = read ? await readTranscript(job, hooks, read) : await readTranscriptFile(job, hooks);
   return { result, pieces };
 }

@@ -10,7 +10,7 @@
 import { packCalls, unpackCalls } from './callPacking';
 import { readTranscript, type ReadHooks, type ReadJob } from './fileReader';
 import type { ReadAt } from './lineReader';
-import { warmUpTranscripts } from './warmUpTranscripts';
+import { warmUpTranscripts, type WarmUpTranscript } from './warmUpTranscripts';
 
 /** Rounds over the transcripts: V8 keeps type feedback for a function only after its first several calls. */
 const ROUNDS = 4;
@@ -32,20 +32,24 @@ async function warmUp(received: boolean): Promise<void> {
   const transcripts = warmUpTranscripts();
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of transcripts) {
-      const read = memoryReadAt(t.bytes);
-      const job: ReadJob = {
-        file: t.file,
-        agentMeta: [],
-        identity: { size: t.bytes.length, mtimeMs: 0, ino: 0 },
-        unchanged: false,
-        chunkBytes: t.chunkBytes,
-        bigLineBytes: t.bigLineBytes,
-        checkpointChunks: t.checkpointChunks,
-      };
+      const job = warmUpJob(t);
       const hooks: ReadHooks = { onPiece: (piece) => void unpackCalls(packCalls(piece.calls)), meta: () => ({ agentType: 'Explore' }) };
-      await readTranscript(received ? structuredClone(job) : job, hooks, read);
+      await readTranscript(received ? structuredClone(job) : job, hooks, memoryReadAt(t.bytes));
     }
   }
+}
+
+/** The job that reads one of the transcripts afresh, as a file that holds its bytes would be read. */
+export function warmUpJob(t: WarmUpTranscript): ReadJob {
+  return {
+    file: t.file,
+    agentMeta: [],
+    identity: { size: t.bytes.length, mtimeMs: 0, ino: 0 },
+    unchanged: false,
+    chunkBytes: t.chunkBytes,
+    bigLineBytes: t.bigLineBytes,
+    checkpointChunks: t.checkpointChunks,
+  };
 }
 
 /** Reads `bytes` as a file of those bytes would be read. */
