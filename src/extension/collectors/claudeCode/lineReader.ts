@@ -39,6 +39,11 @@ export function fileReadAt(fd: number): ReadAt {
   return (into, at, length, position) => fs.readSync(fd, into, at, length, position);
 }
 
+/** Reads `bytes` as a file of those bytes would be read (the parser's warm-up reads made-up transcripts this way). */
+export function memoryReadAt(bytes: Buffer): ReadAt {
+  return (into, at, length, position) => (position >= bytes.length ? 0 : bytes.copy(into, at, position, Math.min(position + length, bytes.length)));
+}
+
 export interface ReadOutcome {
   /** Just after the last line taken: where the next read starts. */
   endOffset: number;

@@ -9,7 +9,7 @@
  */
 import { packCalls, unpackCalls } from './callPacking';
 import { readTranscript, type ReadHooks, type ReadJob } from './fileReader';
-import type { ReadAt } from './lineReader';
+import { memoryReadAt } from './lineReader';
 import { warmUpTranscripts, type WarmUpTranscript } from './warmUpTranscripts';
 
 /** Rounds over the transcripts: V8 keeps type feedback for a function only after its first several calls. */
@@ -50,9 +50,4 @@ export function warmUpJob(t: WarmUpTranscript): ReadJob {
     bigLineBytes: t.bigLineBytes,
     checkpointChunks: t.checkpointChunks,
   };
-}
-
-/** Reads `bytes` as a file of those bytes would be read. */
-export function memoryReadAt(bytes: Buffer): ReadAt {
-  return (into, at, length, position) => (position >= bytes.length ? 0 : bytes.copy(into, at, position, Math.min(position + length, bytes.length)));
 }
