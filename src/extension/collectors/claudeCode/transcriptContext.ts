@@ -66,10 +66,10 @@ export class TranscriptContext {
 
   /** The `custom-title.json` sidecar changed (mtime undefined: it is gone). */
   setSidecarTitle(mtimeMs: number | undefined, title: string | undefined): void {
-    if (mtimeMs === undefined) delete this.state.sidecarMtime;
-    else this.state.sidecarMtime = mtimeMs;
-    if (title) this.state.titles.sidecar = title;
-    else delete this.state.titles.sidecar;
+    // Cleared fields are set to undefined, never deleted (JSON leaves them out alike): deleting a field that is not
+    // an object's last turns it into a dictionary, and every later read of the state a slow lookup.
+    this.state.sidecarMtime = mtimeMs;
+    this.state.titles.sidecar = title || undefined;
   }
 
   /** Feeds one parsed line; returns a reason when the line must be counted as skipped. */
@@ -83,7 +83,7 @@ export class TranscriptContext {
       case 'notCall': {
         const chain = this.chain(line.env);
         chain.p = null;
-        delete chain.o;
+        chain.o = undefined;
         return undefined;
       }
       case 'compactBoundary':
@@ -148,8 +148,8 @@ export class TranscriptContext {
     this.noteSession(env);
     const chain = this.chain(env);
     chain.p = env.ts ?? null;
-    delete chain.o;
-    if (!env.isSidechain) delete this.state.compact;
+    chain.o = undefined;
+    if (!env.isSidechain) this.state.compact = undefined;
     const agentId = env.isSidechain && this.file.kind === 'session' ? this.inlineAgentId(env) : undefined;
     // A name is made only where one is missing (an inline agent's, the conversation's first prompt).
     if (prompt === undefined || (agentId === undefined ? this.state.titles.first !== undefined : this.state.agents[agentId] !== undefined)) return;

@@ -58,11 +58,13 @@ interface Env {
   agentId?: string;
   cwd?: string;
   sessionId?: string;
+  /** '': none, as older Claude Code versions wrote their lines. */
   entrypoint?: string;
 }
 
 function head(env: Env, parentUuid: string | null): Record<string, unknown> {
-  const h: Record<string, unknown> = { parentUuid, isSidechain: env.isSidechain ?? false, userType: 'external', entrypoint: env.entrypoint ?? 'cli' };
+  const h: Record<string, unknown> = { parentUuid, isSidechain: env.isSidechain ?? false, userType: 'external' };
+  if (env.entrypoint !== '') h.entrypoint = env.entrypoint ?? 'cli';
   h.cwd = env.cwd ?? '/home/dev/warm-up';
   h.sessionId = env.sessionId ?? SESSION;
   h.version = '2.1.331';
@@ -141,7 +143,8 @@ function sessionLines(): string[] {
     assistant(main, t(1), 'msg_w1', textBlock(text(200)), null, usage(3, 1)),
     assistant(main, t(2), 'msg_w1', { type: 'tool_use', id: 'toolu_w1', name: 'Read', input: { file_path: '/a.ts' } }, 'tool_use', usage(3, 180)),
     user(main, t(3), toolResult('toolu_w1', text(5000)), { toolUseResult: { type: 'text', file: { content: text(3000) } } }),
-    assistant(main, t(4), 'msg_w2', textBlock('old'), 'end_turn', usage(10, 20, true), { costUSD: 0.0123 }),
+    // An older version's line: no entrypoint, no 5m/1h split.
+    assistant({ entrypoint: '' }, t(4), 'msg_w2', textBlock('old'), 'end_turn', usage(10, 20, true), { costUSD: 0.0123 }),
     assistant({ cwd: '/home/dév/warm-up/süb' }, t(5), 'msg_w3', textBlock('x'), 'end_turn', usage(1, 2)),
     assistant(main, t(6), 'msg_s', textBlock('No response requested.'), 'stop_sequence', usage(0, 0), {}, '<synthetic>'),
     assistant(main, t(7), 'msg_e', textBlock('API Error: 529'), 'stop_sequence', usage(0, 0), { isApiErrorMessage: true }),
