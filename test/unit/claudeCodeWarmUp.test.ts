@@ -26,13 +26,15 @@ const callsOf = (pieces: ReadPiece[]): CallInput[] => pieces.flatMap((p) => p.ca
 describe('parser warm-up', () => {
   const transcripts = warmUpTranscripts();
 
-  it('takes every kind of line, bad lines of several kinds, wrapped and inline subagent lines, leap days and non-ASCII values', () => {
+  it('takes every kind of line, bad lines of several kinds, wrapped and inline subagent lines, leap days, non-ASCII values and an older version\'s call', () => {
     const kinds = new Set<string>();
     const reasons = new Set<string>();
     let wrapped = 0;
     let inlineAgents = 0;
     let leapDayCalls = 0;
     let nonAscii = 0;
+    // A main-chain call without entrypoint or sessionKind (older Claude Code): the consumer choice reads both then.
+    let withoutEntrypoint = 0;
     for (const t of transcripts) {
       const lines = t.bytes.toString('utf8').split('\n');
       const tail = lines.pop() as string;
@@ -43,13 +45,17 @@ describe('parser warm-up', () => {
         if ((parsed.kind === 'call' || parsed.kind === 'user') && parsed.env.wrapped) wrapped++;
         if ((parsed.kind === 'call' || parsed.kind === 'user') && parsed.env.isSidechain && !parsed.env.wrapped && parsed.env.agentId) inlineAgents++;
         if (parsed.kind === 'call' && new Date(parsed.call.ts).toISOString().startsWith('2024-02-29')) leapDayCalls++;
+        if (parsed.kind === 'call' && !parsed.env.isSidechain && parsed.env.entrypoint === undefined && parsed.env.sessionKind === undefined) withoutEntrypoint++;
         if (/[^\x00-\x7f]/.test(text.replace(/"(content|text|thinking)":"(?:[^"\\]|\\.)*"/g, ''))) nonAscii++;
       }
       if (tail !== '') assert.equal(parseLine(Buffer.from(tail), false).kind, 'pending');
     }
     assert.deepEqual([...kinds].sort(), ['bad', 'call', 'compactBoundary', 'ignored', 'notCall', 'title', 'user']);
     assert.ok(reasons.size >= 6, [...reasons].join('; '));
-    assert.ok(wrapped >= 2 && inlineAgents >= 2 && leapDayCalls >= 3 && nonAscii >= 2, JSON.stringify({ wrapped, inlineAgents, leapDayCalls, nonAscii }));
+    assert.ok(
+      wrapped >= 2 && inlineAgents >= 2 && leapDayCalls >= 3 && nonAscii >= 2 && withoutEntrypoint >= 1,
+      JSON.stringify({ wrapped, inlineAgents, leapDayCalls, nonAscii, withoutEntrypoint }),
+    );
     assert.ok(transcripts.some((t) => t.bytes.at(-1) !== 0x0a), 'one transcript ends in an unfinished line');
     assert.deepEqual(warmUpTranscripts(), transcripts, 'the same bytes every time');
   });
