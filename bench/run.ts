@@ -21,7 +21,7 @@ import { appendLatency, coldImport, medianOr, openStore, rescans, type ColdImpor
 import { describeMachine, hasGnuTime, machineInfo } from './lib/machine';
 import { resultsMarkdown, table, verdictLine, type Figure, type Verdict } from './lib/report';
 import { scalePhase, TIME_ZONE, worstMedian } from './lib/scalePhase';
-import { count, mb, median, ms, timed } from './lib/stats';
+import { count, mb, median, ms, sleep, timed } from './lib/stats';
 import { packageVsix } from './lib/vsix';
 
 const REPO = path.resolve(__dirname, '..');
@@ -41,6 +41,8 @@ const appendRuns = quick ? 3 : 5;
 /** Cold-import rounds: ccusage then ours, alternating, so a slow spell of a shared machine hits both sides. */
 // Five: a median of three moved by ±0.1 in the ratio from run to run on this shared machine.
 const rounds = option('--rounds') ?? (quick ? 1 : 5);
+/** A pause before each side's run in a round (see the round loop). */
+const SETTLE_MS = quick ? 0 : 3_000;
 const debounceMs = 150;
 
 const log = (s: string): void => console.log(`· ${s}`);
@@ -75,7 +77,12 @@ async function main(): Promise<void> {
     const coldRounds: ColdRound[] = [];
     let last: { opened: OpenedStore; cold: ColdImport } | undefined;
     for (let r = 0; r < rounds; r++) {
+      // Each side starts on a settled machine: right after a process frees a few hundred MB (ccusage exiting, or a
+      // round's worker closing) the kernel is still reclaiming it, and whichever runs next paid for that (ours
+      // measured 4-5 % slower straight after ccusage than 3 s later; bench/README.md).
+      await sleep(SETTLE_MS);
       const cc = await runCcusage(corpus.configDir);
+      await sleep(SETTLE_MS);
       ccRuns.push(cc);
       // The last round's store goes on to the other phases; earlier ones are closed and deleted.
       const roundDir = r === rounds - 1 ? tmp : fs.mkdtempSync(path.join(os.tmpdir(), 'cu-bench-db-'));
