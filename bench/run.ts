@@ -202,12 +202,16 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   const ccRun = cc.best;
   const mbps = (cold.stats.bytesRead / (1 << 20)) / (cold.ms / 1000);
 
-  // Cold import: medians over the rounds (each ours right after a ccusage run)
+  // Cold import: medians over the rounds (each ours a few seconds after a ccusage run). The ratio is the median of
+  // the rounds' own ratios: each compares two runs seconds apart, so a slow spell that hits one side of a round
+  // moves that round only, where the ratio of the two medians could pair figures from different spells.
   const oursMs = median(coldRounds.map((r) => r.totalMs));
   const ccOk = cc.runs.filter((r) => !r.error);
   const ccMs = ccOk.length ? median(ccOk.map((r) => r.wallMs)) : NaN;
-  const ratio = oursMs / ccMs;
-  const pairs = coldRounds.map((r, i) => (cc.runs[i] && !cc.runs[i].error ? `${(r.totalMs / cc.runs[i].wallMs).toFixed(2)}×` : 'n/a'));
+  const roundRatios = coldRounds.map((r, i) => (cc.runs[i] && !cc.runs[i].error ? r.totalMs / cc.runs[i].wallMs : NaN));
+  const pairedRatios = roundRatios.filter((x) => Number.isFinite(x));
+  const ratio = pairedRatios.length ? median(pairedRatios) : NaN;
+  const pairs = roundRatios.map((x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a'));
   const n = coldRounds.length;
   figures.push({
     label: 'Cold import, ours (worker start + open + import)',
@@ -223,7 +227,11 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
     label: 'Cold import CPU time, ours / ccusage (medians)',
     value: `${ms(median(coldRounds.map((r) => r.cpuMs)))} / ${ccCpu.length ? ms(median(ccCpu)) : 'n/a'} (both use every core: ours the store's worker and a reader thread)`,
   });
-  figures.push({ label: 'Cold import ratio (ours / ccusage, medians)', value: Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (round by round: ${pairs.join(', ')})` : 'n/a', target: '≤ 1.00×' });
+  figures.push({
+    label: 'Cold import ratio (ours / ccusage, the median of the rounds\' ratios)',
+    value: Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (round by round: ${pairs.join(', ')}; the medians' ratio: ${(oursMs / ccMs).toFixed(2)}×)` : 'n/a',
+    target: '≤ 1.00×',
+  });
   const deferred = cold.deferredIndexes;
   figures.push({
     label: 'Indexes deferred to the store\'s idle time after the import (a first import defers three: consumer, dedup key, cost)',
@@ -232,7 +240,7 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   verdicts.push({
     target: 'Cold import at least as fast as ccusage',
     pass: Number.isFinite(ratio) ? ratio <= 1 : null,
-    detail: `ours ${ms(oursMs)} vs ccusage ${ms(ccMs)} on the same ${formatMb(corpus.totals.bytes)} (${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'no ratio'}; medians of ${n} alternating rounds` +
+    detail: `ours ${ms(oursMs)} vs ccusage ${ms(ccMs)} on the same ${formatMb(corpus.totals.bytes)} (medians of ${n} alternating rounds; ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×, the median of the rounds' ratios` : 'no ratio'}` +
       `${deferred ? `; its deferred indexes built in ${ms(deferred.buildMs)} of the store's idle time afterwards` : ''})`,
   });
 
