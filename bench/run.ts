@@ -77,9 +77,8 @@ async function main(): Promise<void> {
     const coldRounds: ColdRound[] = [];
     let last: { opened: OpenedStore; cold: ColdImport } | undefined;
     for (let r = 0; r < rounds; r++) {
-      // Each side starts on a settled machine: right after a process frees a few hundred MB (ccusage exiting, or a
-      // round's worker closing) the kernel is still reclaiming it, and whichever runs next paid for that (ours
-      // measured 4-5 % slower straight after ccusage than 3 s later; bench/README.md).
+      // Each side starts after a rest, not in the other's wake: ours, opened and imported straight after a ccusage
+      // run, measured 4-5 % slower than 3 s later, for a reason not found (bench/README.md, thirteenth sitting).
       await sleep(SETTLE_MS);
       const cc = await runCcusage(corpus.configDir);
       await sleep(SETTLE_MS);
@@ -207,10 +206,9 @@ function summarize(m: Measured): { figures: Figure[]; verdicts: Verdict[]; notes
   // moves that round only, where the ratio of the two medians could pair figures from different spells.
   const oursMs = median(coldRounds.map((r) => r.totalMs));
   const ccOk = cc.runs.filter((r) => !r.error);
-  const ccMs = ccOk.length ? median(ccOk.map((r) => r.wallMs)) : NaN;
+  const ccMs = medianOr(ccOk.map((r) => r.wallMs));
   const roundRatios = coldRounds.map((r, i) => (cc.runs[i] && !cc.runs[i].error ? r.totalMs / cc.runs[i].wallMs : NaN));
-  const pairedRatios = roundRatios.filter((x) => Number.isFinite(x));
-  const ratio = pairedRatios.length ? median(pairedRatios) : NaN;
+  const ratio = medianOr(roundRatios.filter((x) => Number.isFinite(x)));
   const pairs = roundRatios.map((x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a'));
   const n = coldRounds.length;
   figures.push({
