@@ -110,6 +110,19 @@ describe('bench corpus generator', () => {
     assert.deepEqual(sum, { input: t.input, cw5: t.cacheWrite5m, cw1: t.cacheWrite1h, read: t.cacheRead, output: t.output });
   });
 
+  it('dates every transcript by its last timed line, as Claude Code leaves them: a year of mostly finished conversations', () => {
+    const transcripts = listFiles(path.join(manifest.configDir, 'projects')).filter((f) => f.endsWith('.jsonl'));
+    let recent = 0;
+    for (const t of transcripts) {
+      const stamps = [...fs.readFileSync(t, 'utf8').matchAll(/"timestamp":"([^"]+)"/g)].map((m) => Date.parse(m[1]));
+      assert.ok(stamps.length > 0, `${t} has timed lines`);
+      assert.equal(Math.round(fs.statSync(t).mtimeMs), stamps[stamps.length - 1], `${t} is dated by its last timed line`);
+      if (manifest.endMs - fs.statSync(t).mtimeMs < 2 * 86_400_000) recent++;
+    }
+    assert.ok(fs.statSync(manifest.live.file).mtimeMs > manifest.endMs - 2 * 86_400_000, 'the live conversation is recent');
+    assert.ok(recent < transcripts.length / 4, `${recent} of ${transcripts.length} files changed in the last two days`);
+  });
+
   it('names a recent live conversation the bench can append to', () => {
     assert.ok(fs.existsSync(manifest.live.file));
     assert.equal(fs.statSync(manifest.live.file).size, manifest.live.bytes);
