@@ -11,24 +11,20 @@ import path from 'node:path';
 const TAIL_BYTES = 256 * 1024;
 const TIMESTAMP = /"timestamp":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"/g;
 
-/** Dates every transcript under `dir` by its last timestamp; returns how many were dated. */
-export function dateTranscripts(dir: string): number {
-  let dated = 0;
+/** Dates every transcript under `dir` by its last timestamp (one without any keeps its time). */
+export function dateTranscripts(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) dated += dateTranscripts(p);
+    if (entry.isDirectory()) dateTranscripts(p);
     else if (entry.name.endsWith('.jsonl')) {
       const ms = lastTimestampMs(p);
-      if (ms === undefined) continue;
-      fs.utimesSync(p, ms / 1000, ms / 1000);
-      dated++;
+      if (ms !== undefined) fs.utimesSync(p, ms / 1000, ms / 1000);
     }
   }
-  return dated;
 }
 
 /** The last `timestamp` written in a transcript, in UTC ms; undefined when its end holds none. */
-export function lastTimestampMs(file: string): number | undefined {
+function lastTimestampMs(file: string): number | undefined {
   const size = fs.statSync(file).size;
   const length = Math.min(size, TAIL_BYTES);
   const tail = Buffer.alloc(length);
