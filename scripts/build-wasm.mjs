@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const LINE_WALK_SOURCE = path.join(root, 'src/extension/collectors/claudeCode/wasm/lineWalk.ts');
+/** The lane (transcriptLane.ts) is a second entry: its exports are the module's too. */
+export const LANE_SOURCE = path.join(root, 'src/extension/collectors/claudeCode/wasm/transcriptLane.ts');
 export const LINE_WALK_WASM = path.join(root, 'dist/lineWalk.wasm');
 
 async function mtime(file) {
@@ -26,9 +28,10 @@ export async function buildWasm() {
   // A fixed-size memory (initial = maximum) so JavaScript's views of it stay valid; nothing is imported.
   const { error, stderr } = await asc.main([
     path.relative(root, LINE_WALK_SOURCE),
+    path.relative(root, LANE_SOURCE),
     '--outFile', path.relative(root, LINE_WALK_WASM),
     '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
-    '--enable', 'simd', '--initialMemory', '160', '--maximumMemory', '160',
+    '--enable', 'simd', '--initialMemory', '224', '--maximumMemory', '224',
   ], { stdout: process.stdout, stderr: process.stderr });
   if (error) throw new Error(`AssemblyScript build of ${path.relative(root, LINE_WALK_SOURCE)} failed: ${error.message}\n${stderr.toString()}`);
 }

@@ -21,7 +21,9 @@ import {
   type ReadPlan,
 } from './fileReadState';
 import { badLine, parseLineAt } from './lineParser';
-import { fileReadAt, readLines, type ReadAt } from './lineReader';
+import { FileLane, LaneStatus, laneFor } from './fileLane';
+import { fileReadAt, readLines, type LineHandler, type LineReaderOptions, type ReadAt, type ReadOutcome } from './lineReader';
+import { WALK_CHUNK_BYTES } from './lineWalker';
 import type { AgentMeta } from './names';
 import { readAgentMeta } from './sidecars';
 import { emptyContext, type ContextState } from './contextState';
@@ -96,11 +98,38 @@ export async function readTranscriptFile(job: ReadJob, hooks: ReadHooks): Promis
 
 /** readTranscriptFile of a file already open, or of bytes that stand for one (`read` reads them). */
 export async function readTranscript(job: ReadJob, hooks: ReadHooks, read: ReadAt): Promise<ReadResult> {
-  const f = job.file;
   const prev = decodeFileState(job.prevEncoded);
   const plan: ReadPlan =
     prev && job.unchanged ? { action: 'read', from: prev.offset, fresh: false } : planRead(job.identity, prev, (len) => headHash(read, len));
   if (plan.action === 'skip') return { kind: 'unchanged' };
+  const lane = plan.fresh
+    ? laneFor(job.file, job.identity.size, job.chunkBytes ?? WALK_CHUNK_BYTES, job.checkpointChunks ?? CHECKPOINT_CHUNKS)
+    : undefined;
+  if (lane) {
+    try {
+      const laned = await readFrom(job, hooks, read, plan, prev, lane);
+      if (laned) return laned;
+      lane.leave();
+    } finally {
+      lane.release();
+    }
+  }
+  return (await readFrom(job, hooks, read, plan, prev, undefined)) as ReadResult;
+}
+
+/** Thrown by a line handler to stop a read through the lane (fileLane.ts) that met a line not its own. */
+const LANE_LEFT = new Error('the lane left the file');
+
+/** Reads as planned, through the lane when given one; undefined when the lane left the file (nothing handed over). */
+async function readFrom(
+  job: ReadJob,
+  hooks: ReadHooks,
+  read: ReadAt,
+  plan: Extract<ReadPlan, { action: 'read' }>,
+  prev: FileReadState | undefined,
+  lane: FileLane | undefined,
+): Promise<ReadResult | undefined> {
+  const f = job.file;
   const ctxState = plan.fresh ? restartContext(prev?.ctx) : (prev as FileReadState).ctx;
   const ownMeta = f.kind === 'subagent' && f.metaPath ? hooks.meta(f.metaPath) : undefined;
   const agentMeta = new Map(job.agentMeta);
@@ -137,41 +166,57 @@ export async function readTranscript(job: ReadJob, hooks: ReadHooks, read: ReadA
   let sinceCheckpoint = 0;
   const checkpointChunks = job.checkpointChunks ?? CHECKPOINT_CHUNKS;
   const wantsPrompt = (sidechain: boolean): boolean => ctx.wantsPrompt(sidechain);
-  const outcome = await readLines(
-    read,
-    plan.from,
-    identity.size,
-    (bytes, from, to, complete) => {
-      const parsed =
-        bytes === null ? (complete ? badLine('line too large') : null) : parseLineAt(bytes, from, to, complete, wantsPrompt);
-      if (parsed === null || parsed.kind === 'pending') return false;
-      lineNo++;
-      const reason = ctx.handle(parsed);
-      if (reason !== undefined) {
-        if (badSamples.length < BAD_LINE_SAMPLES) badSamples.push({ line: lineNo, reason });
-        bad++;
-      }
-      return true;
+  const jsLine: LineHandler = (bytes, from, to, complete) => {
+    const parsed = bytes === null ? (complete ? badLine('line too large') : null) : parseLineAt(bytes, from, to, complete, wantsPrompt);
+    if (parsed === null || parsed.kind === 'pending') return false;
+    lineNo++;
+    const reason = ctx.handle(parsed);
+    if (reason !== undefined) {
+      if (badSamples.length < BAD_LINE_SAMPLES) badSamples.push({ line: lineNo, reason });
+      bad++;
+    }
+    return true;
+  };
+  /** A line through the lane: JavaScript reads only titles, and prompts that can still name the conversation. */
+  const laneLine = (l: FileLane): LineHandler => (bytes, from, to, complete) => {
+    if (bytes === null || !complete) throw LANE_LEFT;
+    lineNo++;
+    if (from === to) return true; // an empty line: nothing to read
+    const status = l.line(bytes, from, to, ctx.wantsPrompt(false));
+    if (status === LaneStatus.Done) return true;
+    if (status === LaneStatus.Leave) throw LANE_LEFT;
+    const parsed = parseLineAt(bytes, from, to, true, true);
+    if (status === LaneStatus.Prompt && parsed.kind === 'user') ctx.notePrompt(parsed.prompt);
+    else if (status !== LaneStatus.Title || (parsed.kind !== 'title' && parsed.kind !== 'ignored') || ctx.handle(parsed) !== undefined) throw LANE_LEFT;
+    return true;
+  };
+  const options: LineReaderOptions = {
+    chunkBytes: job.chunkBytes,
+    bigLineBytes: job.bigLineBytes,
+    pause: hooks.pause,
+    stopped: hooks.stopped,
+    onChunk: headLen < HEAD_BYTES
+      ? (bytes, at) => {
+          if (at === 0) firstBytes = Buffer.from(bytes.subarray(0, HEAD_BYTES));
+        }
+      : undefined,
+    // A huge transcript is recorded as it is read, so its calls never pile up in memory.
+    checkpoint: (offset, lines) => {
+      sinceCheckpoint++;
+      if (sinceCheckpoint < checkpointChunks) return;
+      if (lane) throw LANE_LEFT; // the lane hands nothing over before the file's end (laneFor takes no such file)
+      sinceCheckpoint = 0;
+      handOver(offset, lines, false);
     },
-    {
-      chunkBytes: job.chunkBytes,
-      bigLineBytes: job.bigLineBytes,
-      pause: hooks.pause,
-      stopped: hooks.stopped,
-      onChunk: headLen < HEAD_BYTES
-        ? (bytes, at) => {
-            if (at === 0) firstBytes = Buffer.from(bytes.subarray(0, HEAD_BYTES));
-          }
-        : undefined,
-      // A huge transcript is recorded as it is read, so its calls never pile up in memory.
-      checkpoint: (offset, lines) => {
-        sinceCheckpoint++;
-        if (sinceCheckpoint < checkpointChunks) return;
-        sinceCheckpoint = 0;
-        handOver(offset, lines, false);
-      },
-    },
-  );
+  };
+  let outcome: ReadOutcome;
+  try {
+    outcome = await readLines(read, plan.from, identity.size, lane ? laneLine(lane) : jsLine, options);
+  } catch (e: unknown) {
+    if (e === LANE_LEFT) return undefined;
+    throw e;
+  }
+  if (lane && !outcome.stopped) ctx.adoptLane(lane.finish());
   if (!outcome.stopped) handOver(outcome.endOffset, outcome.lines, true);
   return { kind: 'read', bytesRead: outcome.bytesRead, lines: outcome.lines, bad, badSamples, replaced: plan.reason };
 }

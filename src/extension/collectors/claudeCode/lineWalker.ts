@@ -260,32 +260,47 @@ export const NOT_WALKED = -1;
  */
 export function walkTape(walk: LineWalk, line: Buffer, start: number, end: number, schema: Schema, tags: ReadonlySet<string>): number {
   if (schema !== walk.lastSchema || tags !== walk.lastTags) {
-    walk.lastTable = tableOf(walk, compile(schema, tags));
+    walk.lastTable = schemaTable(walk, schema, tags);
     walk.lastSchema = schema;
     walk.lastTags = tags;
   }
   const table = walk.lastTable;
   if (table === null) return NOT_WALKED;
-  const length = end + 1 - start;
-  let at: number;
-  if (line !== walk.lastBuffer) {
-    walk.lastBuffer = line;
-    walk.lastInMemory = line.buffer === walk.mem.buffer;
-  }
-  if (walk.lastInMemory) at = line.byteOffset + start;
-  else {
-    if (length > walk.scratchBytes) return NOT_WALKED;
-    line.copy(walk.mem, walk.scratch, start, end + 1);
-    at = walk.scratch;
-  }
+  const at = lineAddress(walk, line, start, end + 1);
+  if (at < 0) return NOT_WALKED;
   walk.lineAt = at;
   try {
-    return walk.exports.walk(at, at + length, table);
+    return walk.exports.walk(at, at + end + 1 - start, table);
   } catch (e: unknown) {
     if (!(e instanceof wasm.RuntimeError)) throw e;
     forgetShared(walk);
     return NOT_WALKED;
   }
+}
+
+/** The address of a schema's key tables in the walk's memory (placed on first use); null when they do not fit. */
+export function schemaTable(walk: LineWalk, schema: Schema, tags: ReadonlySet<string>): number | null {
+  return tableOf(walk, compile(schema, tags));
+}
+
+/**
+ * Where the bytes [from, to) of `line` are in the walk's memory: in place when the line lies there (a read chunk),
+ * else copied to its scratch space; -1 when they do not fit.
+ */
+export function lineAddress(walk: LineWalk, line: Buffer, from: number, to: number): number {
+  if (line !== walk.lastBuffer) {
+    walk.lastBuffer = line;
+    walk.lastInMemory = line.buffer === walk.mem.buffer;
+  }
+  if (walk.lastInMemory) return line.byteOffset + from;
+  if (to - from > walk.scratchBytes) return -1;
+  line.copy(walk.mem, walk.scratch, from, to);
+  return walk.scratch;
+}
+
+/** Whether an error is the walk's trap (a line it does not read). */
+export function isWalkTrap(e: unknown): boolean {
+  return e instanceof wasm.RuntimeError;
 }
 
 /** The scanned line the tape describes (addresses on it are in the walk's memory; `shift` maps them to the line). */

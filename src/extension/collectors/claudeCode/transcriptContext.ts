@@ -22,6 +22,7 @@ import type { ApiCallFacts, Envelope, ParsedLine } from './lineParser';
 import { shortString } from './narrow';
 import { CHAT, emptyChain, RUN, type ChainState, type ConsumerSpec, type ContextState } from './contextState';
 import { agentName, chatName, headlessRunName, shortName, type AgentMeta } from './names';
+import type { LaneOutcome } from './fileLane';
 import type { TranscriptFile } from './transcriptFiles';
 
 const NON_INTERACTIVE_ENTRYPOINTS = new Set(['sdk-cli', 'sdk-ts', 'sdk-py']);
@@ -150,8 +151,33 @@ export class TranscriptContext {
     chain.p = env.ts ?? null;
     chain.o = undefined;
     if (!env.isSidechain) this.state.compact = undefined;
-    const agentId = env.isSidechain && this.file.kind === 'session' ? this.inlineAgentId(env) : undefined;
-    // A name is made only where one is missing (an inline agent's, the conversation's first prompt).
+    this.namePrompt(env.isSidechain && this.file.kind === 'session' ? this.inlineAgentId(env) : undefined, prompt);
+  }
+
+  /** A user line's prompt the lane (fileLane.ts) met while the conversation had no first prompt yet. */
+  notePrompt(prompt: string | undefined): void {
+    this.namePrompt(undefined, prompt);
+  }
+
+  /**
+   * The calls and state the lane (fileLane.ts) read from a fresh file, as if its lines had been handled here; titles
+   * and prompts were handled here as the lane met them.
+   */
+  adoptLane(lane: LaneOutcome): void {
+    const s = this.state;
+    if (lane.chain) s.chains[lane.chain.key] = lane.chain.state;
+    s.cwd = lane.cwd;
+    s.kind = lane.kind;
+    s.compact = lane.compact;
+    for (const { input, consumer } of lane.calls) {
+      const spec = consumer === 'chat' ? CHAT : consumer === 'run' ? RUN : this.agent(this.file.agentId ?? '');
+      input.consumer.key = this.consumerKey(spec);
+      this.copies.set(input.key, { input, spec });
+    }
+  }
+
+  /** A name is made only where one is missing (an inline agent's, the conversation's first prompt). */
+  private namePrompt(agentId: string | undefined, prompt: string | undefined): void {
     if (prompt === undefined || (agentId === undefined ? this.state.titles.first !== undefined : this.state.agents[agentId] !== undefined)) return;
     const name = shortName(prompt);
     if (!name) return;

@@ -1,0 +1,33 @@
+// AssemblyScript (see transcriptLane.ts).
+// The fields the lane reads, by name: JavaScript maps each walk key whose name is `LF_<name>` to its number (see laneKeyTable); 0 is a field the lane does not read.
+export const LF_type: i32 = 1;
+export const LF_subtype: i32 = 2;
+export const LF_message: i32 = 3;
+export const LF_isApiErrorMessage: i32 = 4;
+export const LF_isCompactSummary: i32 = 5;
+export const LF_isMeta: i32 = 6;
+export const LF_requestId: i32 = 7;
+export const LF_timestamp: i32 = 8;
+export const LF_isSidechain: i32 = 9;
+export const LF_agentId: i32 = 10;
+export const LF_cwd: i32 = 11;
+export const LF_entrypoint: i32 = 12;
+export const LF_sessionKind: i32 = 13;
+export const LF_data: i32 = 14;
+export const LF_model: i32 = 15;
+export const LF_id: i32 = 16;
+export const LF_usage: i32 = 17;
+export const LF_input_tokens: i32 = 18;
+export const LF_output_tokens: i32 = 19;
+export const LF_cache_read_input_tokens: i32 = 20;
+export const LF_cache_creation_input_tokens: i32 = 21;
+export const LF_cache_creation: i32 = 22;
+export const LF_ephemeral_5m_input_tokens: i32 = 23;
+export const LF_ephemeral_1h_input_tokens: i32 = 24;
+export const LF_server_tool_use: i32 = 25;
+export const LF_web_search_requests: i32 = 26;
+export const LF_web_fetch_requests: i32 = 27;
+export const LF_service_tier: i32 = 28;
+export const LF_speed: i32 = 29;
+export const LF_inference_geo: i32 = 30;
+export const LF_iterations: i32 = 31;
