@@ -92,17 +92,19 @@ export function setLaneEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** A numeric global the module exports (undefined: none by that name). */
+function globalValue(exports: Record<string, unknown>, name: string): number | undefined {
+  const g = exports[name];
+  return typeof g === 'object' && g !== null && 'value' in g ? Number((g as { value: unknown }).value) : undefined;
+}
+
 function loadLane(): Lane | null {
   const walk = lineWalk();
   if (!walk) return null;
   const raw = walk.exports as unknown as LaneExports & Record<string, unknown>;
-  const value = (name: string): number | undefined => {
-    const g = raw[name];
-    return typeof g === 'object' && g !== null && 'value' in g ? Number((g as { value: unknown }).value) : undefined;
-  };
   const k = {} as Constants;
   for (const name of CONSTANT_NAMES) {
-    const v = value(name);
+    const v = globalValue(raw, name);
     if (v === undefined) return null; // an older build of the module: no lane
     k[name] = v;
   }
@@ -110,20 +112,18 @@ function loadLane(): Lane | null {
     throw new Error('the lane module and fileLane.ts disagree on line statuses');
   }
   const table = schemaTable(walk, LANE_SCHEMA, NO_TAGS);
-  return table === null ? null : { walk, x: raw, k, table, keysWritten: 0 };
+  // Every key on the lane's tapes must have a place in the module's key table (ids are given as keys are placed).
+  return table === null || walk.keys.length > k.LANE_KEY_IDS ? null : { walk, x: raw, k, table, keysWritten: 0 };
 }
 
-/** Writes the field number of every walk key placed since the last call (keys of any schema: ids are shared). */
+/** Writes the field number (LF_*, 0: none) of every walk key placed since the last call (ids are shared by schemas). */
 function syncKeys(l: Lane): void {
   const { walk, x, k } = l;
   const raw = walk.exports as unknown as Record<string, unknown>;
   const at = x.laneKeyTable();
-  for (let id = l.keysWritten; id < walk.keys.length && id < k.LANE_KEY_IDS; id++) {
-    const g = raw[`LF_${walk.keys[id].name}`];
-    const field = typeof g === 'object' && g !== null && 'value' in g ? Number((g as { value: unknown }).value) : 0;
-    walk.mem.writeInt32LE(field, at + id * 4);
-  }
-  l.keysWritten = Math.min(walk.keys.length, k.LANE_KEY_IDS);
+  const upTo = Math.min(walk.keys.length, k.LANE_KEY_IDS);
+  for (let id = l.keysWritten; id < upTo; id++) walk.mem.writeInt32LE(globalValue(raw, `LF_${walk.keys[id].name}`) ?? 0, at + id * 4);
+  l.keysWritten = upTo;
 }
 
 /**
