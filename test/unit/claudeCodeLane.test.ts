@@ -13,6 +13,7 @@ import { readTranscript, type ReadPiece, type ReadResult } from '../../src/exten
 import { memoryReadAt } from '../../src/extension/collectors/claudeCode/lineReader';
 import { emptyListing, listProjectDir, projectDirsOf, type TranscriptFile } from '../../src/extension/collectors/claudeCode/transcriptFiles';
 import { warmUpTranscripts } from '../../src/extension/collectors/claudeCode/warmUpTranscripts';
+import { mulberry32 } from '../support/seededRandom';
 
 interface Read {
   result: ReadResult;
@@ -214,5 +215,64 @@ describe('the transcript lane', () => {
     assert.deepEqual(together, alone);
     // The lane is free again afterwards.
     assert.equal((await readBoth(SESSION, files[1])).taken, true);
+  });
+
+  it('gives exactly what the JavaScript path gives for conversations with lines damaged at random', async () => {
+    const random = mulberry32(20261129);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+    const keys = [
+      'type', 'subtype', 'message', 'model', 'id', 'requestId', 'timestamp', 'isSidechain', 'agentId', 'cwd', 'entrypoint', 'sessionKind',
+      'usage', 'input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'cache_creation',
+      'ephemeral_1h_input_tokens', 'server_tool_use', 'service_tier', 'iterations', 'isMeta', 'isCompactSummary', 'isApiErrorMessage', 'data',
+    ];
+    const values: unknown[] = [
+      null, true, false, 0, -1, 1.5, 1e3, 250, 400, 123456789012, 100000001, '', 'x', '<synthetic>', 'assistant', 'user', 'system', 'progress',
+      'compact_boundary', 'sdk-py', 'daemon', {}, [], [1], { message: { type: 'assistant' } }, 'é'.repeat(300), 'a"b\n', '\u0000',
+      '2026-11-20T10:00:00.000Z', '2026-11-20T10:00:00Z', '2026-02-29T10:00:00.000Z', 'Mes projets/🚀',
+    ];
+    /** Sets `key` wherever it is found in the line's objects, or adds it to the line. */
+    const setKey = (o: Obj, key: string, value: unknown): boolean => {
+      if (key in o) {
+        o[key] = value;
+        return true;
+      }
+      return Object.values(o).some((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && setKey(v as Obj, key, value));
+    };
+    const damage = (line: string): string => {
+      const how = random();
+      const parsed = ((): Obj | undefined => {
+        try {
+          return JSON.parse(line) as Obj;
+        } catch {
+          return undefined; // damaged before
+        }
+      })();
+      if (how < 0.35 && parsed) {
+        const o = parsed;
+        const key = pick(keys);
+        if (!setKey(o, key, pick(values))) o[key] = pick(values);
+        return JSON.stringify(o);
+      }
+      const at = Math.floor(random() * line.length);
+      if (how < 0.55) return line.slice(0, at) + line.slice(at + 1);
+      if (how < 0.8) return line.slice(0, at) + pick(['"', '\\', '{', '}', ',', ':', '0', 'é', ' ', '-', '.', '\u00ff']) + line.slice(at);
+      const key = pick(keys);
+      return line.replace(`"${key}":`, `"${key}":null,"${key}":`);
+    };
+    let taken = 0;
+    for (let n = 0; n < 1000; n++) {
+      const extra = random() < 0.3 ? { isSidechain: true, agentId: 'a1' } : {};
+      const file = extra.isSidechain ? AGENT : SESSION;
+      const text = conversation(extra).map((o) => (typeof o === 'string' ? o : JSON.stringify(o)));
+      for (let d = 1 + Math.floor(random() * 3); d > 0; d--) {
+        const i = Math.floor(random() * text.length);
+        if (text[i] !== '') text[i] = damage(text[i]);
+      }
+      const both = await readBoth(file, Buffer.from(text.join('\n') + '\n'), random() < 0.5 ? {} : SMALL);
+      assert.deepEqual(both.on, both.off, text.join('\n'));
+      if (both.taken) taken++;
+    }
+    // Damage the lane reads as the JavaScript path does (values of other types, fields it ignores) keeps it.
+    assert.ok(taken > 100, `the lane read ${taken} of 1,000 damaged conversations`);
   });
 });
