@@ -71,7 +71,10 @@ export async function scalePhase(
   await store.records({ ...recordsQuery, sort: 'cost' });
   const recordsByCostMs = await repeat(runs, () => store.records({ ...recordsQuery, sort: 'cost' }));
 
-  // A save after new calls: one more call, then persist everything (the saver writes the whole file).
+  // A save after new calls: one more call, then persist everything (the saver writes the whole file). What the
+  // top-up left unsaved is saved first: its timed save could otherwise fire between the call and the measured save,
+  // which would then find nothing to write (one run printed "not saved").
+  await store.save();
   await store.record([{
     key: `msg_01benchsave${Date.now().toString(36)}`, ts: endMs - 1_000, source: 'chat', consumer: { key: 'bench-save', name: 'Bench save' },
     model: 'claude-sonnet-4-5-20250929', tokens: { input: 3, cacheWrite5m: 100, cacheWrite1h: 0, cacheRead: 1_000, output: 50 }, collector: 'bench',
