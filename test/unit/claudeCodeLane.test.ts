@@ -157,6 +157,8 @@ describe('the transcript lane', () => {
       [SESSION, lines(...conversation({ entrypoint: 'sdk-cli' }))],
       [SESSION, lines(...conversation({ entrypoint: undefined, sessionKind: 'daemon' }))],
       [AGENT, lines(...conversation({ isSidechain: true, agentId: 'a1' }))],
+      // CRLF line ends: the walk reads the carriage return as the space after the object, as JSON.parse does.
+      [SESSION, Buffer.from(lines(...conversation().filter((o) => o !== '')).toString().replace(/\n/g, '\r\n'))],
     ];
     for (const [file, bytes] of cases) {
       const both = await readBoth(file, bytes);
@@ -181,7 +183,8 @@ describe('the transcript lane', () => {
       'a timestamp in another form': lines(...ok, { ...call('m', 3), timestamp: '2026-11-20T10:00:00+01:00' }),
       'a second agent in a subagent file': lines(...ok),
       'invalid UTF-8 in a folder': Buffer.concat([lines(...ok), Buffer.from(JSON.stringify(call('n', 3, { cwd: '/home/XX' })).replace('XX', '\u00ff') + '\n', 'latin1')]),
-      'CRLF line ends': Buffer.from(lines(...ok).toString().replace(/\n/g, '\r\n')),
+      'a line of spaces': lines(...ok, '   '),
+      'a line that starts with a space': lines(...ok, ` ${JSON.stringify(call('p', 3))}`),
     };
     for (const [what, bytes] of Object.entries(cases)) {
       const file = what === 'a second agent in a subagent file' ? AGENT : SESSION;
