@@ -101,8 +101,12 @@ describe('reader threads', () => {
     const corpus = writeScaleCorpus(path.join(tmp.dir, 'cancel'), { now: NOW, sessions: 40, callsPerSession: 40 });
     const entry = readerEntry(tmp.dir, 'reader-cancel');
     const deps = makeDeps();
-    // Small pieces: large files are recorded while they are read, so the cancel below comes early in the scan.
-    const scanner = new TranscriptScanner(deps, [corpus.configDir], { readerEntry: entry, readerThreads: 2, poolMinBytes: 0, chunkBytes: 8 * 1024, checkpointChunks: 2 });
+    // Small pieces: large files are recorded while they are read, so the cancel below comes early in the scan. Two
+    // files in a reader thread's hands at most: the cancel meets files not sent yet, however fast the threads read
+    // (with all 50 sent at once, the threads had sometimes read every one before the cancel reached them).
+    const scanner = new TranscriptScanner(deps, [corpus.configDir], {
+      readerEntry: entry, readerThreads: 2, poolMinBytes: 0, chunkBytes: 8 * 1024, checkpointChunks: 2, readerFilesAhead: 2,
+    });
     let cancelled = false;
     const origin = deps.sink.record.bind(deps.sink);
     deps.sink.record = (calls) => {

@@ -80,6 +80,8 @@ export class OrderedReads {
   constructor(
     private readonly host: OrderedReadsHost,
     private readonly pool: ReaderPool | undefined,
+    /** Files a reader thread may have in hand (tests make it small, so a cancel meets files not yet sent). */
+    private readonly filesPerThread = REMOTE_FILES_PER_THREAD,
   ) {}
 
   /**
@@ -134,7 +136,7 @@ export class OrderedReads {
   }
 
   private sendAhead(slots: Slot[], pool: ReaderPool): void {
-    const maxFiles = pool.size * REMOTE_FILES_PER_THREAD;
+    const maxFiles = pool.size * this.filesPerThread;
     const maxBytes = pool.size * REMOTE_BYTES_PER_THREAD;
     while (this.ahead < slots.length && !pool.broken && pool.inFlight < maxFiles && this.remoteBytes < maxBytes) {
       this.dispatch(slots[this.ahead++], pool);

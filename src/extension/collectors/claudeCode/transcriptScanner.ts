@@ -47,10 +47,7 @@ export interface ScannerTuning {
   chunkBytes?: number;
   /** Chunks between intermediate commits inside one file (default 32). */
   checkpointChunks?: number;
-  /**
-   * The file reader threads run (a bundle holding readerWorker.ts); default: the running bundle, when there is one;
-   * null: never use reader threads.
-   */
+  /** The bundle reader threads run (holding readerWorker.ts); default: the running bundle, if any; null: no threads. */
   readerEntry?: string | null;
   /** Reader threads for a large scan (default: the cores but one, at most MAX_READER_THREADS). */
   readerThreads?: number;
@@ -58,6 +55,8 @@ export interface ScannerTuning {
   poolMinBytes?: number;
   /** Paths a full scan must stat for a helper thread to share them (default statAhead.ts MIN_PATHS). */
   statAheadMinPaths?: number;
+  /** Files a reader thread may have in hand (default orderedReads.ts REMOTE_FILES_PER_THREAD). */
+  readerFilesAhead?: number;
 }
 
 export interface ScanOutcome {
@@ -188,6 +187,7 @@ export class TranscriptScanner {
           meta: (metaPath) => this.metaCache.get(metaPath),
         },
         threads,
+        this.tuning.readerFilesAhead,
       );
     const slots: Slot[] = [];
     let newBytes = 0;
