@@ -272,7 +272,7 @@ export function walkTape(walk: LineWalk, line: Buffer, start: number, end: numbe
   try {
     return walk.exports.walk(at, at + end + 1 - start, table);
   } catch (e: unknown) {
-    if (!(e instanceof wasm.RuntimeError)) throw e;
+    if (!isWalkTrap(e)) throw e;
     forgetShared(walk);
     return NOT_WALKED;
   }
