@@ -9,7 +9,7 @@
 import { SOURCES, type CallInput } from '../../../shared/callRecord';
 import { emptyChain, type ChainState, type ContextState } from './contextState';
 import type { Field, Schema } from './lineSchema';
-import { isWalkTrap, lineAddress, lineWalk, schemaTable, type LineWalk } from './lineWalker';
+import { exportedNumber, isWalkTrap, lineAddress, lineWalk, schemaTable, type LineWalk } from './lineWalker';
 import type { TranscriptFile } from './transcriptFiles';
 import { LINE } from './transcriptSchema';
 
@@ -84,18 +84,12 @@ let enabled = true;
 /** The file the lane is reading: its context is the module's, so a thread reads one file at a time through it. */
 let busy = false;
 
-/** Files this thread read through the lane, and files it left (for tests and benchmarks). */
-export const laneTally = { finished: 0, left: 0 };
+/** Files this thread read through the lane to their end (tests check that the lane took a file). */
+export const laneTally = { finished: 0 };
 
 /** Turns the lane off or on (tests compare what files give with and without it). */
 export function setLaneEnabled(on: boolean): void {
   enabled = on;
-}
-
-/** A numeric global the module exports (undefined: none by that name). */
-function globalValue(exports: Record<string, unknown>, name: string): number | undefined {
-  const g = exports[name];
-  return typeof g === 'object' && g !== null && 'value' in g ? Number((g as { value: unknown }).value) : undefined;
 }
 
 function loadLane(): Lane | null {
@@ -104,7 +98,7 @@ function loadLane(): Lane | null {
   const raw = walk.exports as unknown as LaneExports & Record<string, unknown>;
   const k = {} as Constants;
   for (const name of CONSTANT_NAMES) {
-    const v = globalValue(raw, name);
+    const v = exportedNumber(raw, name);
     if (v === undefined) return null; // an older build of the module: no lane
     k[name] = v;
   }
@@ -122,7 +116,7 @@ function syncKeys(l: Lane): void {
   const raw = walk.exports as unknown as Record<string, unknown>;
   const at = x.laneKeyTable();
   const upTo = Math.min(walk.keys.length, k.LANE_KEY_IDS);
-  for (let id = l.keysWritten; id < upTo; id++) walk.mem.writeInt32LE(globalValue(raw, `LF_${walk.keys[id].name}`) ?? 0, at + id * 4);
+  for (let id = l.keysWritten; id < upTo; id++) walk.mem.writeInt32LE(exportedNumber(raw, `LF_${walk.keys[id].name}`) ?? 0, at + id * 4);
   l.keysWritten = upTo;
 }
 
@@ -160,11 +154,6 @@ export class FileLane {
       if (isWalkTrap(e)) return LaneStatus.Leave;
       throw e;
     }
-  }
-
-  /** The lane met a line not its own: the file is read again without it. */
-  leave(): void {
-    laneTally.left++;
   }
 
   /** The read is over, however it ended: another file may take the lane. */

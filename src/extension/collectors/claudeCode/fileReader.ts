@@ -22,8 +22,7 @@ import {
 } from './fileReadState';
 import { badLine, parseLineAt } from './lineParser';
 import { FileLane, LaneStatus, laneFor } from './fileLane';
-import { fileReadAt, readLines, type LineHandler, type LineReaderOptions, type ReadAt, type ReadOutcome } from './lineReader';
-import { WALK_CHUNK_BYTES } from './lineWalker';
+import { DEFAULT_CHUNK_BYTES, fileReadAt, readLines, type LineHandler, type LineReaderOptions, type ReadAt, type ReadOutcome } from './lineReader';
 import type { AgentMeta } from './names';
 import { readAgentMeta } from './sidecars';
 import { emptyContext, type ContextState } from './contextState';
@@ -103,13 +102,12 @@ export async function readTranscript(job: ReadJob, hooks: ReadHooks, read: ReadA
     prev && job.unchanged ? { action: 'read', from: prev.offset, fresh: false } : planRead(job.identity, prev, (len) => headHash(read, len));
   if (plan.action === 'skip') return { kind: 'unchanged' };
   const lane = plan.fresh
-    ? laneFor(job.file, job.identity.size, job.chunkBytes ?? WALK_CHUNK_BYTES, job.checkpointChunks ?? CHECKPOINT_CHUNKS)
+    ? laneFor(job.file, job.identity.size, job.chunkBytes ?? DEFAULT_CHUNK_BYTES, job.checkpointChunks ?? CHECKPOINT_CHUNKS)
     : undefined;
   if (lane) {
     try {
       const laned = await readFrom(job, hooks, read, plan, prev, lane);
       if (laned) return laned;
-      lane.leave();
     } finally {
       lane.release();
     }

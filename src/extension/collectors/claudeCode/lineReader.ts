@@ -72,7 +72,8 @@ export async function readLines(
   }
 }
 
-const DEFAULT_CHUNK_BYTES = WALK_CHUNK_BYTES;
+/** Read chunk size unless a caller says otherwise: one of the walk's buffers (see takeChunk). */
+export const DEFAULT_CHUNK_BYTES = WALK_CHUNK_BYTES;
 /**
  * Read buffers kept for reuse: an import reads thousands of files one after another, and a fresh megabyte each
  * (memory outside the JS heap, given back only when a collection happens to run) made the process' memory climb.

@@ -89,9 +89,9 @@ export function loadLineWalk(file: string): LineWalk {
   const instance = new wasm.Instance(module, {});
   const raw = instance.exports as WalkExports & Record<string, unknown>;
   const constant = (name: keyof Layout): number => {
-    const g = raw[name];
-    if (!(g instanceof wasm.Global)) throw new Error(`${file} does not export ${name}`);
-    return Number(g.value);
+    const value = exportedNumber(raw, name);
+    if (value === undefined) throw new Error(`${file} does not export ${name}`);
+    return value;
   };
   const layout = Object.fromEntries(LAYOUT_NAMES.map((n) => [n, constant(n)])) as unknown as Layout;
   if (layout.SLOTS !== KEY_SLOTS) throw new Error(`${file} hashes keys into ${layout.SLOTS} slots, lineSchema.ts into ${KEY_SLOTS}`);
@@ -120,6 +120,12 @@ export function loadLineWalk(file: string): LineWalk {
     lastTags: undefined,
     lastTable: null,
   };
+}
+
+/** The value of a numeric global a module exports; undefined when it exports none by that name. */
+export function exportedNumber(exports: Record<string, unknown>, name: string): number | undefined {
+  const g = exports[name];
+  return g instanceof wasm.Global ? Number(g.value) : undefined;
 }
 
 /** Read buffers kept in the walk's memory: a thread reads one file at a time, rarely two (a live append). */

@@ -18,7 +18,7 @@ import {
   LF_web_search_requests,
 } from './laneFields';
 import {
-  CACHE, collect, count, DATA, endOf, entry, isFilledContainer, isHigh, isObject, isTrue, MESSAGE, ROOT, SERVER, shortString, startOf, textIs,
+  CACHE, collect, count, DATA, entry, isFilledContainer, isHigh, isObject, isTrue, MESSAGE, plainLength, ROOT, SERVER, shortString, startOf, textIs,
   timestamp, USAGE,
 } from './laneTape';
 import { intern, isString, LANE_MAX_STRINGS, resetStrings } from './laneStrings';
@@ -174,7 +174,7 @@ export function laneState(): void {
 function stringOf(n: i32, use: i32): i32 {
   if (n < 0) return NO_STRING;
   const from = <usize>startOf(n) + 1;
-  const length = endOf(n) - startOf(n) - 2;
+  const length = plainLength(n);
   const at = lastStrings + (<usize>use << 2);
   const last = load<i32>(at);
   if (last >= 0 && isString(last, from, length)) return last;
@@ -199,7 +199,12 @@ function useChain(): void {
 function noteSession(): void {
   const folder = shortString(ROOT, LF_cwd, 4096);
   if (folder >= 0 && (!isTrue(ROOT, LF_isSidechain) || cwd == NO_STRING)) cwd = stringOf(folder, S_FOLDER);
-  if (kind == 0 && (shortString(ROOT, LF_entrypoint, 64) >= 0 || shortString(ROOT, LF_sessionKind, 64) >= 0)) kind = isHeadless() ? 2 : 1;
+  if (kind == 0 && describesSession()) kind = isHeadless() ? 2 : 1;
+}
+
+/** The line says what kind of session wrote it (an entrypoint or a session kind, as transcriptContext.ts reads them). */
+function describesSession(): bool {
+  return shortString(ROOT, LF_entrypoint, 64) >= 0 || shortString(ROOT, LF_sessionKind, 64) >= 0;
 }
 
 function isHeadless(): bool {
@@ -276,10 +281,7 @@ function assistantLine(): i32 {
 
   const sidechain = subagentFile || isTrue(ROOT, LF_isSidechain);
   let consumer = 2;
-  if (!subagentFile) {
-    const described = shortString(ROOT, LF_entrypoint, 64) >= 0 || shortString(ROOT, LF_sessionKind, 64) >= 0;
-    consumer = (described ? isHeadless() : kind == 2) ? 1 : 0;
-  }
+  if (!subagentFile) consumer = (describesSession() ? isHeadless() : kind == 2) ? 1 : 0;
   const source = compact && !sidechain ? 2 : consumer == 0 ? 0 : 1;
   const folder = shortString(ROOT, LF_cwd, 4096);
   const project = folder >= 0 ? stringOf(folder, S_FOLDER) : cwd;
